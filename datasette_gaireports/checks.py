@@ -1,0 +1,87 @@
+"""Evaluating the balance rules (勾稽关系) on one report's cells."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .layout import Family, Instance, Rule
+from .values import Number
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one rule instance on one report."""
+
+    rule: str
+    family: str
+    scope: str
+    status: str
+    left: Number | None
+    right: Number | None
+    cells: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def difference(self) -> Number | None:
+        if self.left is None or self.right is None:
+            return None
+        return _tidy(self.left - self.right)
+
+
+def _tidy(x: Number) -> Number:
+    return int(x) if isinstance(x, float) and x.is_integer() else (round(x, 6) if isinstance(x, float) else x)
+
+
+def _side(cells: tuple[str, ...], values: Mapping[str, Number | None]) -> tuple[Number, list[str]]:
+    known = [values[c] for c in cells if values.get(c) is not None]
+    missing = [c for c in cells if values.get(c) is None]
+    return _tidy(sum(known)), missing  # type: ignore[arg-type]
+
+
+def evaluate(rule: Rule, inst: Instance, values: Mapping[str, Number | None]) -> Check:
+    """One equation: pass, fail, warning or incomplete.
+
+    Blank cells make an equation ``incomplete``, except where the known cells
+    already break it: counts are never negative, so a side whose known cells
+    exceed a complete other side fails whatever the blanks hold.
+    """
+    left, miss_l = _side(inst.left, values)
+    right, miss_r = _side(inst.right, values)
+    missing = tuple(miss_l + miss_r)
+    if not missing:
+        ok = left == right if rule.relation == "=" else left <= right
+        status = "pass" if ok else rule.severity
+    elif rule.relation == "=" and not miss_l and right > left:
+        status = rule.severity
+    elif not miss_r and left > right:
+        status = rule.severity
+    else:
+        status = "incomplete"
+    return Check(rule.id, rule.family, inst.scope, status, left, right, inst.cells, missing)
+
+
+def run_checks(families: Iterable[Family], fmt: str, values: Mapping[str, Mapping[str, Number | None]]) -> list[Check]:
+    """Every rule instance that applies to a report of format ``fmt``.
+
+    ``values`` maps a family name to its cell values by cell code; families
+    absent from it are not checked.
+    """
+    out: list[Check] = []
+    for fam in families:
+        if fam.name not in values:
+            continue
+        for rule in fam.rules:
+            for inst in rule.instances:
+                if fmt in inst.formats:
+                    out.append(evaluate(rule, inst, values[fam.name]))
+    return out
+
+
+def summary_status(checks: Iterable[Check]) -> str:
+    """A report's overall status: fail, else warning, else incomplete, else pass; none without checks."""
+    statuses = {c.status for c in checks}
+    for s in ("fail", "warning", "incomplete", "pass"):
+        if s in statuses:
+            return s
+    return "none"

@@ -1,0 +1,194 @@
+"""The vocabulary every table family is written in: rows, columns, rules.
+
+A family module (``families/active.py`` …) describes one statistical table as
+data built from these classes. The parser, the SQL schema, the datapackage,
+the balance checks, the export and the reconstruction page all read the same
+description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Shape = Literal["matrix", "wide", "long"]
+"""How a family is stored: ``matrix`` one SQL row per template row with one
+column per value column; ``wide`` one SQL row per report, a column per cell;
+``long`` one SQL row per indicator with a value and a unit."""
+
+ALL_FORMATS = frozenset({"2019", "2021", "legacy", "prose"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column of a family's table."""
+
+    code: str
+    label: str
+    en: str
+    kind: Literal["count", "amount", "change"] = "count"
+    group: str = ""
+    """Upper header level the column sits under (e.g. 法人或其他组织)."""
+
+    @property
+    def sql_type(self) -> str:
+        return "INTEGER" if self.kind in ("count", "change") else "NUMERIC"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A template row: a label, and the columns it has in each format."""
+
+    code: str
+    label: str
+    en: str
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Format → the column codes this row carries, in printed order."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Format → the label where a format prints it differently."""
+    aliases: tuple[str, ...] = ()
+    """Further spellings seen in real reports (matched like the label)."""
+    heading: bool = False
+    """A heading row: it groups the rows below it and carries no cells."""
+    unit: str = ""
+    level: int = 0
+    """Indentation level on the reconstruction page (0 = top)."""
+
+    @property
+    def formats(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+    def label_for(self, fmt: str) -> str:
+        return self.labels.get(fmt, self.label)
+
+    def all_labels(self) -> tuple[str, ...]:
+        return (self.label, *self.labels.values(), *self.aliases)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One equation of a rule, for one scope (a column, a row, a group)."""
+
+    scope: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    formats: frozenset[str]
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A balance rule (勾稽关系) as data: Σ left ``relation`` Σ right."""
+
+    id: str
+    family: str
+    relation: Literal["=", "<="]
+    zh: str
+    en: str
+    formula: str
+    instances: tuple[Instance, ...]
+    severity: Literal["fail", "warning"] = "fail"
+
+
+@dataclass(frozen=True)
+class Family:
+    """One table family: its layout, where it sits in a report, its rules."""
+
+    name: str
+    table_no: str
+    title: str
+    en: str
+    shape: Shape
+    row_key: str
+    """Name of the SQL column holding the row code (matrix and long shapes)."""
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    sections: tuple[str, ...] = ()
+    """Normalised heading keys that open this table in a report."""
+    rules: tuple[Rule, ...] = ()
+    notes: str = ""
+
+    def row(self, code: str) -> Row:
+        return self._rows_by_code()[code]
+
+    def column(self, code: str) -> Column:
+        return {c.code: c for c in self.columns}[code]
+
+    def _rows_by_code(self) -> dict[str, Row]:
+        return {r.code: r for r in self.rows}
+
+    @property
+    def formats(self) -> frozenset[str]:
+        return frozenset().union(*(r.formats for r in self.rows if not r.heading))
+
+    def data_rows(self, fmt: str | None = None) -> tuple[Row, ...]:
+        """The rows that hold cells, in printed order (for one format if given)."""
+        return tuple(
+            r for r in self.rows if not r.heading and (fmt is None or fmt in r.columns)
+        )
+
+    def row_columns(self, row: Row, fmt: str) -> tuple[str, ...]:
+        return row.columns.get(fmt, ())
+
+    def cell_code(self, row: str, column: str) -> str:
+        """The canonical code of a cell, as rules, checks and the export name it."""
+        if self.shape == "matrix":
+            return f"{row}.{column}"
+        if self.shape == "wide":
+            return f"{row}_{column}"
+        return row
+
+    def cell_codes(self, fmt: str) -> tuple[str, ...]:
+        return tuple(
+            self.cell_code(r.code, c)
+            for r in self.data_rows(fmt)
+            for c in self.row_columns(r, fmt)
+        )
+
+    def split_cell(self, cell: str) -> tuple[str, str]:
+        """Inverse of :meth:`cell_code`: (row code, column code)."""
+        if self.shape == "matrix":
+            row, _, column = cell.partition(".")
+            return row, column
+        if self.shape == "wide":
+            for r in self.data_rows():
+                prefix = r.code + "_"
+                if cell.startswith(prefix) and cell[len(prefix) :] in {
+                    c.code for c in self.columns
+                }:
+                    return r.code, cell[len(prefix) :]
+            raise KeyError(cell)
+        return cell, "value"
+
+    def wide_columns(self) -> tuple[tuple[str, Row, Column], ...]:
+        """For ``wide`` families: (SQL column name, row, column) in printed order."""
+        by_code = {c.code: c for c in self.columns}
+        seen: dict[str, tuple[str, Row, Column]] = {}
+        for r in self.data_rows():
+            for cols in r.columns.values():
+                for c in cols:
+                    name = self.cell_code(r.code, c)
+                    seen.setdefault(name, (name, r, by_code[c]))
+        return tuple(seen.values())
+
+    def sql_value_columns(self) -> tuple[Column, ...]:
+        """For ``matrix`` families: every value column any row uses, in order."""
+        used = {c for r in self.data_rows() for cols in r.columns.values() for c in cols}
+        return tuple(c for c in self.columns if c.code in used)
+
+
+def sum_rule(
+    id: str,
+    family: str,
+    zh: str,
+    en: str,
+    formula: str,
+    instances: list[Instance],
+    relation: Literal["=", "<="] = "=",
+    severity: Literal["fail", "warning"] = "fail",
+) -> Rule:
+    """Build a :class:`Rule` from a list of instances (a readability helper)."""
+    return Rule(id, family, relation, zh, en, formula, tuple(instances), severity)

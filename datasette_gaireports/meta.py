@@ -1,0 +1,169 @@
+"""A report's metadata: title, reporting body, year reported on, publication date."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .text import normalise
+
+_TITLE = re.compile(r"(?:政府信息公开|政务公开).{0,12}(?:年度报告|工作报告|年报)")
+_NOT_TITLE = re.compile(r"^(?:上一篇|下一篇|主题词|相关|附件|关于|按照|根据|编制|特编制|现公布|本年度报告|本报告)")
+_YEAR_IN_TITLE = re.compile(r"[(]?((?:19|20)\d{2})\s*年度?[)]?")
+_PERIOD = re.compile(r"统计期限自\s*((?:19|20)\d{2})\s*年")
+_YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年(?!\d|\s*\d+\s*月)")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
+_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|时间|日期)\s*[:]?\s*" + _DATE.pattern)
+_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区)$")
+_BODY_WORDS = ("政府", "办公室", "办公厅", "局", "委员会", "委", "厅", "部", "署", "院", "管委会", "中心", "办", "所", "街道", "镇", "乡", "处", "队", "会", "站")
+
+# Where a report prints no body name: "<place><domain>微博/网站…" in its text gives
+# the place and the department; 我局/全市 give the kind and the level.
+DEPARTMENTS: dict[str, str] = {
+    "应急": "应急管理局", "安监": "安全生产监督管理局", "教育": "教育局", "公安": "公安局",
+    "民政": "民政局", "财政": "财政局", "人社": "人力资源和社会保障局", "自然资源": "自然资源局",
+    "生态环境": "生态环境局", "环保": "环境保护局", "住建": "住房和城乡建设局", "交通": "交通运输局",
+    "水利": "水利局", "农业": "农业农村局", "商务": "商务局", "文旅": "文化和旅游局",
+    "卫健": "卫生健康委员会", "审计": "审计局", "统计": "统计局", "市场监管": "市场监督管理局",
+    "税务": "税务局", "司法": "司法局", "城管": "城市管理局", "医保": "医疗保障局", "林业": "林业局",
+}
+_ACCOUNT = re.compile(
+    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3}?)(" + "|".join(DEPARTMENTS) + r")(?:微博|微信|公众号|门户网|网站|官网|发布)"
+)
+_LEVEL_WORDS = {"市": ("全市", "市局", "本市", "市委", "市政府"), "县": ("全县", "县局", "本县"), "区": ("全区", "区局", "本区")}
+
+
+@dataclass
+class Meta:
+    title: str = ""
+    agency: str = ""
+    agency_printed: str = ""
+    agency_source: str = "none"
+    agency_evidence: str = ""
+    year: int | None = None
+    published: str | None = None
+
+
+def find_title(lines: list[str], page_title: str = "") -> str:
+    """The report's title line: short, names 政府信息公开…报告, not a navigation link."""
+    for line in lines[:400]:
+        s = normalise(line).strip()
+        if (
+            6 <= len(s) <= 70
+            and _TITLE.search(s)
+            and _YEAR_IN_TITLE.search(s)
+            and not _NOT_TITLE.match(s)
+            and not re.search(r"[《:>]", s)
+        ):
+            return s
+    return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
+
+
+def agency_from_title(title: str) -> str:
+    """The body's name as the title prints it: the words before the year or the report words."""
+    s = re.sub(r"\s+", "", title)
+    m = _YEAR_IN_TITLE.search(s)
+    name = s[: m.start()] if m and m.start() > 0 else _TITLE.split(s)[0]
+    name = re.sub(r"^关于", "", name).strip("(),:、 ")
+    return name
+
+
+def complete_name(name: str, text: str) -> tuple[str, str]:
+    """A bare place (铁岭市) names its people's government; prefer the full form the text prints."""
+    if not name or not _BARE_PLACE.match(name) or name.endswith(_BODY_WORDS):
+        return name, ""
+    full = name + "人民政府"
+    if full in text:
+        return full, f"text prints {full}"
+    return full, f"bare place name {name}: its people's government"
+
+
+def infer_agency(text: str) -> tuple[str, str]:
+    """Infer a body the report does not name, from accounts and self-references in its text."""
+    m = Counter(_ACCOUNT.findall(text)).most_common(1)
+    if not m:
+        return "", ""
+    (place, dept), _count = m[0]
+    level_counts = {lvl: sum(text.count(w) for w in words) for lvl, words in _LEVEL_WORDS.items()}
+    level = max(level_counts, key=lambda k: level_counts[k])
+    if not level_counts[level]:
+        return "", ""
+    name = f"{place}{level}{DEPARTMENTS[dept]}"
+    evidence = f"{place}{dept}… account; {level} level from {', '.join(w for w in _LEVEL_WORDS[level] if w in text)}"
+    if "我局" in text:
+        evidence += "; self-reference 我局"
+    return name, evidence
+
+
+def find_year(title: str, text: str, published: str | None) -> int | None:
+    """The year reported on: the title's, else the statistics period's, else the most cited."""
+    m = _YEAR_IN_TITLE.search(re.sub(r"\s+", "", title))
+    if m:
+        return int(m[1])
+    m = _PERIOD.search(text)
+    if m:
+        return int(m[1])
+    counts = Counter(int(y) for y in _YEAR_WORD.findall(text[:20000]))
+    if counts:
+        return counts.most_common(1)[0][0]
+    if published:
+        return int(published[:4]) - 1
+    return None
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def find_published(lines: list[str], page_meta: dict[str, str]) -> str | None:
+    """Publication date: the page's 发布日期, else the signature date at the end, else a dated first line."""
+    for key in ("published",):
+        if page_meta.get(key):
+            return page_meta[key]
+    for line in lines:
+        m = _PAGE_DATE.search(normalise(line))
+        if m and _iso(m):
+            return _iso(m)
+    tail = [normalise(line).strip() for line in lines[-25:] if line.strip()]
+    for line in reversed(tail):
+        m = _DATE.fullmatch(line.strip("() "))
+        if m and _iso(m):
+            return _iso(m)
+    for line in lines[:3]:
+        m = _DATE.fullmatch(normalise(line).strip().strip("()"))
+        if m and _iso(m):
+            return _iso(m)
+    return None
+
+
+def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
+    """Title, body, year and publication date of a decoded report."""
+    page_meta = page_meta or {}
+    lines = text.splitlines()
+    norm_text = normalise(text)
+    meta = Meta()
+    meta.title = find_title(lines, page_meta.get("title", ""))
+    meta.published = find_published(lines, page_meta)
+    if meta.title:
+        printed = agency_from_title(meta.title)
+        if printed:
+            meta.agency_printed, meta.agency_source, meta.agency_evidence = printed, "title", meta.title
+    if not meta.agency_printed and page_meta.get("publisher"):
+        meta.agency_printed, meta.agency_source = page_meta["publisher"], "page"
+        meta.agency_evidence = f"page metadata 发布机构 {page_meta['publisher']}"
+    if meta.agency_printed:
+        name, why = complete_name(normalise(meta.agency_printed), norm_text)
+        meta.agency = name
+        if why:
+            meta.agency_evidence += f"; {why}"
+    else:
+        name, evidence = infer_agency(norm_text)
+        if name:
+            meta.agency, meta.agency_printed = name, name
+            meta.agency_source, meta.agency_evidence = "inferred", evidence
+    meta.year = find_year(meta.title, norm_text, meta.published)
+    return meta

@@ -1,0 +1,76 @@
+"""Figures stated in sentences, for reports without a statistics table.
+
+Each pattern is data: the legacy code it fills, a regular expression over one
+normalised sentence, and whether it reads a count or states that there was
+none. Every figure is stored with the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .tables import Cell
+from .text import normalise
+
+_N = r"(\d+)\s*(?:件|宗|条|个|份|次|起|项)"
+_NONE = r"(?:没有|未|无|均未|从未|尚未|不存在)"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    code: str
+    regex: re.Pattern[str]
+    zero: bool = False
+    """The pattern states that there was none: the figure is 0."""
+
+
+def _p(code: str, regex: str, zero: bool = False) -> Pattern:
+    return Pattern(code, re.compile(regex), zero)
+
+
+PATTERNS: tuple[Pattern, ...] = (
+    _p("requests_received", r"(?:收到|受理|接到|接收)[^,;。]{0,20}?(?:依申请公开|公开申请|信息公开申请|公开政府信息申请|申请)[^0-9,;。]{0,6}?" + _N),
+    _p("requests_received", r"(?:依申请公开|信息公开申请)[^0-9,;。]{0,6}?(?:共|合计)" + _N),
+    _p("requests_online", r"(?:网上|网络|在线|互联网|电子邮件|数据电文)[^,;。()]{0,30}?申请[^0-9,;。]{0,2}?" + _N),
+    _p("requests_in_person", r"(?:当面|现场)申请[^0-9,;。]{0,2}?" + _N),
+    _p("requests_fax", r"传真(?:申请)?[^0-9,;。]{0,2}?" + _N),
+    _p("requests_letter", r"(?:信函|信件|邮寄)(?:申请)?[^0-9,;。]{0,2}?" + _N),
+    _p("reviews", _NONE + r"[^。;]{0,30}?行政复议", zero=True),
+    _p("lawsuits", _NONE + r"[^。;]{0,30}?(?:行政)?诉讼", zero=True),
+    _p("complaints", _NONE + r"[^。;]{0,30}?(?:举报|投诉)", zero=True),
+    _p("fees_collected", r"(?:没有|未|不)[^。;]{0,6}?收取[^。;]{0,6}?费用", zero=True),
+)
+
+_SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(line number, sentence) pairs of a text."""
+    out = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for m in _SENTENCE.finditer(line):
+            s = m.group(0).strip()
+            if s:
+                out.append((lineno, s))
+    return out
+
+
+def figures(text: str) -> list[Cell]:
+    """The legacy-coded figures a report's sentences state; the first statement of each code wins."""
+    found: dict[str, Cell] = {}
+    for lineno, sentence in sentences(text):
+        norm = normalise(sentence)
+        for pat in PATTERNS:
+            if pat.code in found:
+                continue
+            m = pat.regex.search(norm)
+            if not m:
+                continue
+            value = 0 if pat.zero else int(m.group(1))
+            raw = m.group(0)
+            found[pat.code] = Cell(
+                "legacy", pat.code, pat.code, "value", raw, value, "", "prose",
+                lineno, f"line {lineno}", sentence,
+            )
+    return list(found.values())

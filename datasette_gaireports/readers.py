@@ -1,0 +1,222 @@
+"""Readers: a file's bytes → decoded text and a token stream.
+
+The reader is chosen by the content, not the file name: what looks like
+HTML is read as HTML whatever its suffix. Files that are no text at all get a
+:class:`Unreadable` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .tokens import Token, text_tokens
+from .values import parse_value
+
+# Characters frequent in Chinese government prose; decoding candidates are scored by them.
+_COMMON = frozenset(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过"
+    "子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制"
+    "机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正"
+    "心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党"
+    "程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角"
+    "期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压"
+    "志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万"
+    "每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林"
+    "律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史"
+    "感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层"
+    "片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞請開報縣務機關於與會為這國們"
+)
+_CANDIDATES = ("utf-8", "gb18030", "big5")
+_SIGNATURES = (
+    (b"%PDF", "a PDF file: PDF reports are not read yet"),
+    (b"PK\x03\x04", "a ZIP container (.docx or similar): Word reports are not read yet"),
+    (b"\xd0\xcf\x11\xe0", "an OLE document (.doc or .wps): Word reports are not read yet"),
+    (b"\x89PNG", "a PNG image: scanned reports need OCR"),
+    (b"\xff\xd8\xff", "a JPEG image: scanned reports need OCR"),
+)
+_HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|div|p|meta|head)\b", re.I)
+_BLOCK = frozenset(
+    "p div br tr li ul ol h1 h2 h3 h4 h5 h6 section article header footer table tbody thead "
+    "blockquote pre dd dt dl center form hr title".split()
+)
+_DROP = ("script", "style", "noscript", "iframe", "object", "svg", "button", "select", "textarea")
+MAX_SPAN = 200
+
+
+class Unreadable(Exception):
+    """The file is not a text report; ``str(exc)`` says why."""
+
+
+@dataclass
+class Document:
+    """A decoded report: its text, its cells in reading order, and how it was read."""
+
+    text: str
+    tokens: list[Token]
+    encoding: str
+    reader: str
+    page_meta: dict[str, str] = field(default_factory=dict)
+    """Metadata the page printed outside the report body (title, 发布日期…)."""
+
+
+def _score(text: str) -> float:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    common = sum(1 for ch in text if ch in _COMMON)
+    bad = text.count("\ufffd") + sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    return (common * 2 + cjk * 0.1 - bad * 5) / max(len(text), 1)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode by evidence: a BOM, else the strict decodings scored by common characters."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    best: tuple[float, str, str] | None = None
+    for enc in _CANDIDATES:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8":
+            return text, enc
+        score = _score(text[:20000])
+        if best is None or score > best[0]:
+            best = (score, text, enc)
+    if best is not None:
+        return best[1], best[2]
+    scored = []
+    for enc in ("gb18030", "utf-8", "big5"):
+        text = data.decode(enc, errors="replace")
+        scored.append((_score(text[:20000]), text, enc))
+    score, text, enc = max(scored, key=lambda s: s[0])
+    return text, f"{enc} (with replacements)"
+
+
+def check_bytes(data: bytes) -> None:
+    """Raise :class:`Unreadable` for empty, binary and known non-text files."""
+    if not data.strip():
+        raise Unreadable("empty file" if not data else "file holds only white space")
+    for magic, reason in _SIGNATURES:
+        if data.startswith(magic):
+            raise Unreadable(reason)
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Unreadable("binary file: NUL bytes, not a text or HTML report")
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if controls > len(head) * 0.05:
+        raise Unreadable("binary file: control bytes, not a text or HTML report")
+
+
+def read_text(text: str, encoding: str) -> Document:
+    return Document(text, list(text_tokens(text)), encoding, "text")
+
+
+def read_bytes(data: bytes) -> Document:
+    """Read a file's bytes with the reader its content calls for."""
+    check_bytes(data)
+    text, encoding = decode(data)
+    if _HTML_HINT.search(data[:4096]):
+        return read_html(text, encoding)
+    return read_text(text, encoding)
+
+
+def _cell_text(el: etree._Element) -> str:
+    parts = [t for t in el.itertext()]
+    s = "".join(parts).replace("\xa0", " ")
+    return re.sub(r"[ \t\r\n]+", " ", s).strip()
+
+
+def _span(el: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int(str(el.get(name, "1")).strip() or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def table_grid(table: etree._Element) -> list[list[tuple[str, int]]]:
+    """A table as a grid of (text, source line), row and column spans expanded.
+
+    A spanned label is repeated in every grid position it covers; a spanned
+    figure is kept once and the other positions are blank, so no figure is
+    counted twice.
+    """
+    grid: dict[tuple[int, int], tuple[str, int]] = {}
+    rows = [tr for tr in table.iter("tr")]
+    width = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            text = _cell_text(td)
+            line = td.sourceline or 0
+            numeric = parse_value(text).is_number
+            for dr in range(_span(td, "rowspan")):
+                for dc in range(_span(td, "colspan")):
+                    copy = text if (dr == 0 and dc == 0) or not numeric else ""
+                    grid.setdefault((r + dr, c + dc), (copy, line))
+            c += _span(td, "colspan")
+            width = max(width, c)
+    return [[grid.get((r, c), ("", 0)) for c in range(width)] for r in range(len(rows))]
+
+
+def read_html(text: str, encoding: str) -> Document:
+    """Read an HTML page: tables as grids, other blocks as lines of text."""
+    cleaned = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = lxml_html.document_fromstring(cleaned or "<html></html>")
+    except (etree.ParserError, ValueError) as exc:
+        raise Unreadable(f"HTML that cannot be parsed: {exc}") from exc
+    page_meta: dict[str, str] = {}
+    title = root.find(".//title")
+    if title is not None and _cell_text(title):
+        page_meta["title"] = _cell_text(title)
+    for el in root.iter(*_DROP):
+        el.drop_tree() if el.getparent() is not None else None
+    head = root.find("head")
+    if head is not None:
+        head.drop_tree()
+    grids: list[list[list[tuple[str, int]]]] = []
+    for table in list(root.iter("table")):
+        if table.find(".//table") is not None:
+            continue
+        grids.append(table_grid(table))
+        marker = etree.Element("span")
+        marker.text = f"\n\x00{len(grids) - 1}\x00\n"
+        marker.tail = table.tail
+        parent = table.getparent()
+        if parent is not None:
+            parent.replace(table, marker)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK:
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+    flat = "".join(root.itertext()).replace("\xa0", " ")
+    tokens: list[Token] = []
+    lines: list[str] = []
+    row_id = 0
+    for raw_line in flat.splitlines():
+        line = raw_line.strip()
+        m = re.fullmatch(r"\x00(\d+)\x00", line)
+        if m:
+            k = int(m[1])
+            for r, cells in enumerate(grids[k], 1):
+                if not any(t for t, _ in cells):
+                    continue
+                row_id += 1
+                lines.append(" | ".join(t for t, _ in cells))
+                for c, (cell, src_line) in enumerate(cells, 1):
+                    tokens.append(Token(cell, src_line, f"table {k + 1}, row {r}, column {c}", row=row_id))
+            continue
+        if line:
+            lines.append(line)
+            tokens.append(Token(line, len(lines), f"text line {len(lines)}"))
+    return Document("\n".join(lines), tokens, encoding, "html", page_meta)

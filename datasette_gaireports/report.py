@@ -1,0 +1,129 @@
+"""Reading one file into a :class:`ParsedReport`: metadata, cells and checks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from . import prose
+from .checks import Check, run_checks, summary_status
+from .formats import choose
+from .layout import Family
+from .meta import Meta, read_meta
+from .readers import Document, Unreadable, read_bytes
+from .tables import Cell, cells_of, region, scan, section_starts
+from .text import label_key
+from .values import Number
+
+PARSER_VERSION = "1.0"
+_REPORT_WORDS = ("政府信息公开", "政务公开")
+
+
+@dataclass
+class ParsedReport:
+    """Everything the build stores about one source file."""
+
+    report_id: str
+    source: str
+    sha256: str
+    size: int
+    status: str = "unparsed"
+    reason: str = ""
+    format: str | None = None
+    meta: Meta = field(default_factory=Meta)
+    encoding: str = ""
+    reader: str = ""
+    text: str = ""
+    cells: list[Cell] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    families: tuple[str, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        return PurePosixPath(self.source).name
+
+    @property
+    def check_status(self) -> str:
+        return summary_status(self.checks)
+
+    def values(self) -> dict[str, dict[str, Number | None]]:
+        """Family → cell code → value, for the families present (anomalies left out)."""
+        out: dict[str, dict[str, Number | None]] = {name: {} for name in self.families}
+        for c in self.cells:
+            if c.family in out and not c.anomaly:
+                out[c.family][c.cell] = c.value
+        return out
+
+
+def report_id(source: str, sha256: str) -> str:
+    """A stable id: the same file at the same path always gets the same id."""
+    return hashlib.sha256(f"{source}\0{sha256}".encode()).hexdigest()[:16]
+
+
+def _votes(doc: Document, format_markers: dict[str, frozenset[str]]) -> dict[str, int]:
+    keys = {label_key(t.text) for t in doc.tokens if len(t.text) <= 80}
+    return {code: len(keys & markers) for code, markers in format_markers.items()}
+
+
+def parse_document(
+    doc: Document, families: tuple[Family, ...], format_markers: dict[str, frozenset[str]]
+) -> tuple[str | None, list[Cell], tuple[str, ...], Meta, str]:
+    """Detect the format of a decoded report and read its cells.
+
+    Returns (format or None, cells, families present, metadata, reason).
+    """
+    meta = read_meta(doc.text, doc.page_meta)
+    starts = section_starts(families, doc.tokens)
+    scans = {f.name: scan(f, doc.tokens, *region(f.name, starts, len(doc.tokens))) for f in families}
+    rows = {name: s.rows_with_figures for name, s in scans.items()}
+    votes = _votes(doc, format_markers)
+    for s in scans.values():
+        for fmt, n in s.votes.items():
+            votes[fmt] = votes.get(fmt, 0) + n
+    fmt = choose(rows, votes, meta.year)
+    if fmt is not None:
+        present = tuple(f.name for f in families if fmt in f.formats and rows.get(f.name, 0) > 0)
+        cells = [c for name in present for c in cells_of(scans[name], fmt)]
+        return fmt, cells, present, meta, ""
+    figures = prose.figures(doc.text)
+    if figures or (meta.title and any(w in doc.text for w in _REPORT_WORDS)):
+        reason = "" if figures else "no statistics table and no figure stated in the text"
+        return "prose", figures, ("legacy",) if figures else (), meta, reason
+    return None, [], (), meta, (
+        "not an open-government-information annual report: no report title, no standard table, "
+        "no figure about information requests"
+    )
+
+
+def parse_file(
+    data: bytes,
+    source: str,
+    families: tuple[Family, ...],
+    format_markers: dict[str, frozenset[str]],
+    reader=read_bytes,
+) -> ParsedReport:
+    """Parse one file's bytes. Never raises for bad input: the reason goes into the report."""
+    sha = hashlib.sha256(data).hexdigest()
+    rep = ParsedReport(report_id(source, sha), source, sha, len(data))
+    try:
+        doc = reader(data)
+    except Unreadable as exc:
+        rep.reason = f"{source}: {exc}"
+        return rep
+    rep.encoding, rep.reader, rep.text = doc.encoding, doc.reader, doc.text
+    fmt, cells, present, meta, reason = parse_document(doc, families, format_markers)
+    rep.meta, rep.format, rep.cells, rep.families = meta, fmt, cells, present
+    if fmt is None:
+        rep.reason = f"{source}: {reason}"
+        return rep
+    rep.status = "parsed"
+    notes = [reason] if reason else []
+    notes += [f"{c.flag} at {c.position}: {c.raw!r} ({c.family} {c.cell})" for c in cells if c.anomaly]
+    if not meta.agency:
+        notes.append("no body name printed and none could be inferred")
+    if meta.year is None:
+        notes.append("year reported on not found")
+    rep.reason = "; ".join(notes)
+    rep.checks = run_checks(families, fmt, rep.values())
+    return rep

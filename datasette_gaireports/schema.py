@@ -1,0 +1,291 @@
+"""The database's tables, described once.
+
+The SQLite tables (:func:`create_tables`), ``datapackage.json``
+(:mod:`.describe`) and Datasette's ``metadata.yml`` are all generated from
+:func:`tables`, which derives the family tables from the family layouts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .layout import Column, Family
+
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "ANY", "date": "TEXT"}
+"""Frictionless type → SQLite column type (``ANY`` gives NUMERIC affinity, so 3 stays 3 and 2.5 stays 2.5)."""
+
+STATUSES = ("parsed", "unparsed")
+CHECK_STATUSES = ("pass", "fail", "incomplete", "warning")
+REPORT_CHECK_STATUSES = ("pass", "fail", "incomplete", "warning", "none")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+
+    def frictionless(self) -> dict:
+        d: dict = {"name": self.name, "type": self.type, "title": self.title, "description": self.description}
+        constraints: dict = {}
+        if self.required:
+            constraints["required"] = True
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if self.minimum is not None:
+            constraints["minimum"] = self.minimum
+        if constraints:
+            d["constraints"] = constraints
+        return d
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    table: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    facets: tuple[str, ...] = ()
+    label_column: str | None = None
+    sort: str | None = None
+
+    def field(self, name: str) -> Field:
+        return {f.name: f for f in self.fields}[name]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+def S(name: str, title: str, description: str, **kw) -> Field:
+    return Field(name, "string", title, description, **kw)
+
+
+def I(name: str, title: str, description: str, **kw) -> Field:  # noqa: E743
+    return Field(name, "integer", title, description, **kw)
+
+
+REPORT_ID = S("report_id", "报告编号", "Report id (from the source path and the file's sha256)", required=True)
+TO_REPORT = ForeignKey(("report_id",), "reports", ("report_id",))
+
+
+def _value_field(col: Column, name: str | None = None, title: str | None = None) -> Field:
+    ftype = "integer" if col.kind in ("count", "change") else "number"
+    return Field(
+        name or col.code,
+        ftype,
+        title or (f"{col.group}·{col.label}" if col.group else col.label),
+        col.en,
+        minimum=0 if col.kind == "count" else None,
+    )
+
+
+def family_table(fam: Family) -> Table:
+    """The SQL table of one family, derived from its layout."""
+    title = f"表{fam.table_no} {fam.title}" if fam.table_no != "附表" else fam.title
+    row_codes = tuple(r.code for r in fam.data_rows())
+    if fam.shape == "matrix":
+        fields = (
+            REPORT_ID,
+            S(fam.row_key, "行", "Row code (see the family layout)", required=True, enum=row_codes),
+            S("label", "行标签", "The row's label as the template prints it, for the report's format"),
+            *(_value_field(c) for c in fam.sql_value_columns()),
+            S("unit", "单位", "Unit printed in an amount cell, if any"),
+        )
+        pk: tuple[str, ...] = ("report_id", fam.row_key)
+    elif fam.shape == "wide":
+        fields = (
+            REPORT_ID,
+            *(
+                _value_field(col, name, f"{r.label}·{col.label}")
+                for name, r, col in fam.wide_columns()
+            ),
+        )
+        pk = ("report_id",)
+    else:
+        fields = (
+            REPORT_ID,
+            S(fam.row_key, "指标", "Indicator code (see the family layout)", required=True, enum=row_codes),
+            S("label", "指标名称", "The indicator's label as the template prints it"),
+            Field("value", "number", "统计数", "The figure; null where the cell is blank", minimum=0),
+            S("unit", "单位", "Unit as printed (条, 件, 次, 篇, 个, 人, 人次, 万元)"),
+            S("sentence", "出处语句", "For prose reports: the sentence the figure was read from"),
+        )
+        pk = ("report_id", fam.row_key)
+    return Table(
+        name=fam.name,
+        title=title,
+        description=fam.en,
+        fields=fields,
+        primary_key=pk,
+        foreign_keys=(TO_REPORT,),
+        facets=(fam.row_key,) if fam.row_key else (),
+    )
+
+
+def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Table, ...]:
+    """Every table of the database, in creation order."""
+    rule_ids = tuple(sorted({r.id for f in families for r in f.rules}))
+    family_names = tuple(f.name for f in families)
+    core = (
+        Table(
+            "formats",
+            "报告格式",
+            "The report formats: which template a report's tables follow",
+            (
+                S("format", "格式", "Format code", required=True),
+                S("title", "名称", "Name of the format"),
+                S("years", "适用年度", "Report years the format is used for"),
+                S("families", "表格", "Table families the format carries (comma-separated)"),
+                S("description", "说明", "What carries the figures"),
+            ),
+            ("format",),
+            label_column="title",
+        ),
+        Table(
+            "agencies",
+            "机构",
+            "Government bodies that published reports, one row per normalised name",
+            (
+                S("agency_id", "机构编号", "Agency id (from the normalised name)", required=True),
+                S("name", "机构名称", "Normalised name: simplified characters, no year or report-title words", required=True),
+                S("names_printed", "报告所印名称", "Names as printed in the reports (JSON list)"),
+                I("reports", "报告数", "Number of reports in the database", minimum=0),
+            ),
+            ("agency_id",),
+            label_column="name",
+            sort="name",
+        ),
+        Table(
+            "reports",
+            "报告",
+            "One row per source file: its metadata, how it was read, and its check status",
+            (
+                REPORT_ID,
+                S("source", "来源文件", "Path of the source file, relative to the build input", required=True),
+                S("file_name", "文件名", "File name of the source", required=True),
+                S("status", "状态", "parsed, or unparsed (see reason)", required=True, enum=STATUSES),
+                S("reason", "原因", "Why the report is unparsed, or what was odd about it"),
+                S("format", "格式", "Report format", enum=tuple(formats)),
+                I("year", "年度", "The year reported on (not the year of publication)", minimum=2000),
+                Field("published", "date", "发布日期", "Publication date where the report or its page prints one"),
+                S("agency_id", "机构编号", "The reporting body"),
+                S("agency_printed", "所印机构名称", "The body's name as printed (or inferred, see agency_source)"),
+                S("agency_source", "机构名称来源", "Where the name came from", enum=("title", "text", "page", "inferred", "none")),
+                S("agency_evidence", "机构名称依据", "The text the name was read or inferred from"),
+                S("title", "标题", "Report title as printed"),
+                S("sha256", "SHA-256", "sha256 of the source file's bytes", required=True),
+                I("bytes", "字节数", "Size of the source file in bytes", required=True, minimum=0),
+                S("encoding", "编码", "Text encoding the file was decoded with"),
+                S("reader", "读取方式", "Reader used (text, html)"),
+                S("parser_version", "解析器版本", "Version of the parser that read it", required=True),
+                S("duplicate_of", "重复于", "report_id of an earlier file with the same bytes"),
+                S("check_status", "勾稽状态", "fail if any rule fails, else warning, incomplete, pass; none without checks",
+                  enum=REPORT_CHECK_STATUSES),
+                I("checks_failed", "未通过规则数", "Number of failing rule instances", minimum=0),
+                I("checks_incomplete", "不完整规则数", "Number of rule instances with blank cells", minimum=0),
+                I("anomalies", "异常单元格数", "Cells flagged as anomalies (text in a value cell, value on a heading row…)", minimum=0),
+                S("text", "报告全文", "The report's text as decoded from the source"),
+            ),
+            ("report_id",),
+            foreign_keys=(
+                ForeignKey(("agency_id",), "agencies", ("agency_id",)),
+                ForeignKey(("format",), "formats", ("format",)),
+            ),
+            indexes=(("year",), ("format",), ("status",), ("agency_id",), ("sha256",), ("check_status",)),
+            facets=("year", "format", "status", "check_status"),
+            label_column="title",
+            sort="source",
+        ),
+        *(family_table(f) for f in families),
+        Table(
+            "cells",
+            "单元格",
+            "Provenance: every cell read from a report, with its raw text and position",
+            (
+                REPORT_ID,
+                S("family", "表格", "Table family", required=True, enum=family_names),
+                S("cell", "单元格代码", "Canonical cell code (row.column, group_outcome or indicator)", required=True),
+                S("row_code", "行", "Row code (a heading code for a value printed on a heading row)"),
+                S("column_code", "列", "Column code"),
+                S("raw", "原文", "The cell's text exactly as printed"),
+                Field("value", "number", "数值", "The number read; null where blank or not a number"),
+                S("unit", "单位", "Unit printed in or beside the cell"),
+                S("flag", "标记", "noise, blank, dash, not_a_number, value_on_heading, extra_value, short_row, prose"),
+                I("line", "行号", "Line of the decoded source text", minimum=0),
+                S("position", "位置", "Where in the source: line, or table/row/column"),
+            ),
+            ("report_id", "family", "cell"),
+            foreign_keys=(TO_REPORT,),
+            indexes=(("flag",),),
+            facets=("family", "flag"),
+        ),
+        Table(
+            "rules",
+            "勾稽规则",
+            "The balance rules (勾稽关系) as data",
+            (
+                S("rule", "规则", "Rule id", required=True),
+                S("family", "表格", "Table family the rule checks", required=True, enum=family_names),
+                S("relation", "关系", "= or <=", enum=("=", "<=")),
+                S("severity", "级别", "fail, or warning where a breach can be legitimate", enum=("fail", "warning")),
+                S("formula", "公式", "The rule in cell codes"),
+                S("description_zh", "规则说明", "The rule in Chinese"),
+                S("description_en", "Description", "The rule in English"),
+                S("formats", "适用格式", "Formats the rule applies to (comma-separated)"),
+            ),
+            ("rule",),
+            label_column="description_zh",
+        ),
+        Table(
+            "checks",
+            "勾稽检查",
+            "One row per report, rule and scope: the outcome of the balance check",
+            (
+                REPORT_ID,
+                S("rule", "规则", "Rule id", required=True, enum=rule_ids),
+                S("scope", "范围", "The column, row or group the equation is about", required=True),
+                S("status", "结果", "pass, fail, incomplete (a needed cell is blank) or warning", required=True,
+                  enum=CHECK_STATUSES),
+                Field("left", "number", "左边", "Sum of the left side's known cells"),
+                Field("right", "number", "右边", "Sum of the right side's known cells"),
+                Field("difference", "number", "差额", "left - right"),
+                S("cells", "单元格", "Cells in the equation (JSON list, left side first)"),
+                S("missing", "空白单元格", "Cells that are blank (JSON list)"),
+            ),
+            ("report_id", "rule", "scope"),
+            foreign_keys=(TO_REPORT, ForeignKey(("rule",), "rules", ("rule",))),
+            indexes=(("rule", "status"), ("status",)),
+            facets=("rule", "status"),
+        ),
+    )
+    return core
+
+
+def create_tables(db: sqlite_utils.Database, all_tables: tuple[Table, ...]) -> None:
+    """Create every table, with primary keys, foreign keys and indexes."""
+    for t in all_tables:
+        db[t.name].create(
+            {f.name: SQL_TYPES[f.type] for f in t.fields},
+            pk=t.primary_key if len(t.primary_key) > 1 else t.primary_key[0],
+            foreign_keys=[(fk.fields[0], fk.table, fk.columns[0]) for fk in t.foreign_keys],
+            not_null=[f.name for f in t.fields if f.required],
+        )
+        for cols in t.indexes:
+            db[t.name].create_index(list(cols))

@@ -1,0 +1,260 @@
+"""Finding a family's rows in a token stream and reading their cells.
+
+Rows are matched by label, never by position alone: a token whose
+:func:`~.text.label_key` equals a row's label key opens that row, and the
+value cells that follow it (figures, blanks, dashes; units for ``long``
+families) are its slots. Where a key is ambiguous (``被依法纠错数`` is both
+``reviews_corrected`` and ``lawsuits_corrected``) the next row in template
+order wins. A family's scan is confined to its section of the report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .layout import Family, Row
+from .text import is_parenthetical, label_key
+from .tokens import Token
+from .values import Number, is_unit, parse_value
+
+MAX_SLOTS = 24
+ANOMALY_FLAGS = frozenset({"not_a_number", "value_on_heading", "extra_value", "short_row"})
+
+
+@dataclass
+class Cell:
+    """One cell read from a report, with the text it was read from."""
+
+    family: str
+    cell: str
+    row_code: str
+    column_code: str
+    raw: str
+    value: Number | None
+    unit: str
+    flag: str
+    line: int
+    position: str
+    sentence: str = ""
+
+    @property
+    def anomaly(self) -> bool:
+        return self.flag in ANOMALY_FLAGS
+
+
+@dataclass(frozen=True)
+class Entry:
+    order: int
+    row: Row
+    formats: frozenset[str]
+
+
+@dataclass
+class RowHit:
+    entry: Entry
+    label: Token
+    label_text: str
+    slots: list[Token]
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for s in self.slots if parse_value(s.text).is_number)
+
+
+@dataclass
+class FamilyScan:
+    """What a family's scan found: row hits (labelled shapes) or one run of figures (wide)."""
+
+    family: Family
+    hits: dict[str, RowHit]
+    run: list[Token]
+    votes: Counter
+
+    @property
+    def rows_with_figures(self) -> int:
+        if self.family.shape == "wide":
+            return 1 if any(parse_value(t.text).is_number for t in self.run) else 0
+        return sum(1 for h in self.hits.values() if h.filled and not h.entry.row.heading)
+
+
+_INDEXES: dict[int, tuple[Family, dict[str, tuple[Entry, ...]]]] = {}
+
+
+def label_index(family: Family) -> dict[str, tuple[Entry, ...]]:
+    """Label key → the rows it may open, in template order, with the formats printing that label."""
+    cached = _INDEXES.get(id(family))
+    if cached and cached[0] is family:
+        return cached[1]
+    index: dict[str, list[Entry]] = {}
+    for order, row in enumerate(family.rows):
+        overridden = set(row.labels)
+        spellings: dict[str, set[str]] = {}
+        spellings.setdefault(label_key(row.label), set()).update(row.formats - overridden)
+        for fmt, label in row.labels.items():
+            spellings.setdefault(label_key(label), set()).add(fmt)
+        for alias in row.aliases:
+            spellings.setdefault(label_key(alias), set()).update(row.formats)
+        for key, fmts in spellings.items():
+            if key:
+                index.setdefault(key, []).append(Entry(order, row, frozenset(fmts)))
+    result = {k: tuple(v) for k, v in index.items()}
+    _INDEXES[id(family)] = (family, result)
+    return result
+
+
+def _is_slot(text: str, family: Family) -> bool:
+    if parse_value(text).flag != "not_a_number":
+        return True
+    return family.shape == "long" and is_unit(text)
+
+
+def _same_row(label: Token, tok: Token) -> bool:
+    return label.row is None or tok.row == label.row
+
+
+def section_starts(families: tuple[Family, ...], tokens: list[Token]) -> dict[str, int]:
+    """Index of the first token that is a family's section heading."""
+    starts: dict[str, int] = {}
+    keys = {k: f.name for f in families for k in f.sections}
+    for i, tok in enumerate(tokens):
+        if len(tok.text) > 60:
+            continue
+        name = keys.get(label_key(tok.text))
+        if name and name not in starts:
+            starts[name] = i
+    return starts
+
+
+def region(name: str, starts: dict[str, int], n: int) -> tuple[int, int]:
+    """The token range a family's scan is confined to."""
+    if name not in starts:
+        return 0, n
+    begin = starts[name]
+    after = [s for s in starts.values() if s > begin]
+    return begin, min(after, default=n)
+
+
+def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilyScan:
+    """Scan tokens[begin:end] for the family's rows (or, for wide families, its run of figures)."""
+    if family.shape == "wide":
+        return FamilyScan(family, {}, _first_run(family, tokens, begin, end), Counter())
+    index = label_index(family)
+    hits: dict[str, RowHit] = {}
+    votes: Counter = Counter()
+    last = -1
+    i = begin
+    while i < end:
+        tok = tokens[i]
+        entries = index.get(label_key(tok.text)) if len(tok.text) <= 120 else None
+        if not entries or parse_value(tok.text).is_number:
+            i += 1
+            continue
+        entry = next((e for e in entries if e.order > last), entries[0])
+        j, label_text = i + 1, tok.text
+        while j < end and _same_row(tok, tokens[j]) and is_parenthetical(tokens[j].text):
+            label_text += tokens[j].text
+            j += 1
+        slots: list[Token] = []
+        while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]) and _is_slot(tokens[j].text, family):
+            slots.append(tokens[j])
+            j += 1
+        hit = RowHit(entry, tok, label_text, slots)
+        prev = hits.get(entry.row.code)
+        if prev is None or (hit.filled, len(hit.slots)) >= (prev.filled, len(prev.slots)):
+            hits[entry.row.code] = hit
+        if hit.filled and entry.formats != entry.row.formats:
+            votes.update(entry.formats)
+        last = entry.order
+        i = max(j, i + 1)
+    return FamilyScan(family, hits, [], votes)
+
+
+def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:
+    i = begin
+    while i < end:
+        if not _is_slot(tokens[i].text, family):
+            i += 1
+            continue
+        j = i
+        while j < end and _is_slot(tokens[j].text, family):
+            j += 1
+        run = tokens[i:j]
+        if any(parse_value(t.text).is_number for t in run):
+            return run
+        i = j
+    return []
+
+
+def _cell(family: Family, row: str, column: str, tok: Token, flag: str = "") -> Cell:
+    v = parse_value(tok.text)
+    return Cell(
+        family.name,
+        family.cell_code(row, column),
+        row,
+        column,
+        tok.text,
+        v.number,
+        v.unit,
+        flag or v.flag,
+        tok.line,
+        tok.position,
+    )
+
+
+def _extra(family: Family, row: str, base: str, toks: list[Token], flag: str) -> list[Cell]:
+    out = []
+    for k, tok in enumerate(toks, 1):
+        if parse_value(tok.text).is_number:
+            c = _cell(family, row, "", tok, flag)
+            c.cell = f"{base}+{k}"
+            out.append(c)
+    return out
+
+
+def _long_cells(family: Family, hit: RowHit) -> list[Cell]:
+    row = hit.entry.row
+    slots = list(hit.slots)
+    unit_tok = None
+    if slots and (is_unit(slots[0].text) or (len(slots) > 1 and not parse_value(slots[0].text).is_number)):
+        unit_tok = slots.pop(0)
+    if row.heading:
+        return _extra(family, row.code, row.code, slots, "value_on_heading")
+    unit = parse_value(unit_tok.text).unit if unit_tok else ""
+    unit = unit or (unit_tok.text.strip() if unit_tok and is_unit(unit_tok.text) else "")
+    if not slots:
+        return []
+    cell = _cell(family, row.code, "value", slots[0])
+    cell.unit = cell.unit or unit
+    return [cell, *_extra(family, row.code, row.code, slots[1:], "extra_value")]
+
+
+def _matrix_cells(family: Family, hit: RowHit, fmt: str) -> list[Cell]:
+    row = hit.entry.row
+    if row.heading:
+        return _extra(family, row.code, row.code, hit.slots, "value_on_heading")
+    cols = family.row_columns(row, fmt)
+    slots = hit.slots
+    short = 0 < len(slots) < len(cols)
+    cells = [_cell(family, row.code, c, tok, "short_row" if short else "") for c, tok in zip(cols, slots)]
+    return cells + _extra(family, row.code, row.code, slots[len(cols):], "extra_value")
+
+
+def _wide_cells(family: Family, run: list[Token], fmt: str) -> list[Cell]:
+    names = [(r.code, c) for r in family.data_rows(fmt) for c in family.row_columns(r, fmt)]
+    short = 0 < len(run) < len(names)
+    cells = [_cell(family, r, c, tok, "short_row" if short else "") for (r, c), tok in zip(names, run)]
+    return cells + _extra(family, "", family.name, run[len(names):], "extra_value")
+
+
+def cells_of(scan_result: FamilyScan, fmt: str) -> list[Cell]:
+    """The cells a scan found, assigned to the columns of ``fmt``."""
+    fam = scan_result.family
+    if fam.shape == "wide":
+        return _wide_cells(fam, scan_result.run, fmt)
+    out: list[Cell] = []
+    for hit in scan_result.hits.values():
+        if fmt not in hit.entry.row.formats:
+            continue
+        out.extend(_long_cells(fam, hit) if fam.shape == "long" else _matrix_cells(fam, hit, fmt))
+    return out

@@ -1,0 +1,56 @@
+"""Text normalisation: traditional → simplified, full-width → half-width, label keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
+_NUM = "一二三四五六七八九十"
+_NUMBERING = re.compile(
+    rf"^(?:[{_NUM}]+[、.]|[{_NUM}]+(?=\()|\([{_NUM}\d]+\)|\d+[.、](?!\d)|\d+(?=[\u4e00-\u9fff])(?![\d年月日])|其中[:]?|附件\d*[:]?)+"
+)
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
+_NON_WORD = re.compile(r"[^\w]|_")
+
+
+def simplify(text: str) -> str:
+    """Traditional to simplified characters (OpenCC ``t2s``)."""
+    return _T2S.convert(text)
+
+
+def fold(text: str) -> str:
+    """Unicode NFKC (full-width digits, letters, brackets and spaces to ASCII)."""
+    return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+
+
+def normalise(text: str) -> str:
+    """Simplified and width-folded text, the form every matcher works on."""
+    return fold(simplify(text))
+
+
+@lru_cache(maxsize=65536)
+def label_key(text: str) -> str:
+    """The key a table label is matched by.
+
+    Numbering (``三、``, ``(一)``, ``1.``, ``其中:``), parenthetical notes,
+    punctuation, quotes and white space are dropped; traditional characters
+    and full-width forms are folded. ``(三)不予 公 开`` and ``3.危及“三安全一稳定”``
+    become ``不予公开`` and ``危及三安全一稳定``.
+    """
+    s = normalise(text)
+    s = re.sub(r"\s+", "", s)
+    s = s.replace("?", "")
+    s = _NUMBERING.sub("", s)
+    s = _PARENTHETICAL.sub("", s)
+    return _NON_WORD.sub("", s)
+
+
+def is_parenthetical(text: str) -> bool:
+    """True for a cell that is only a note in brackets, such as a label's second line."""
+    s = re.sub(r"\s+", "", normalise(text))
+    return bool(s) and s.startswith("(") and s.endswith(")") and not label_key(s)

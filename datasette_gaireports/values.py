@@ -1,0 +1,71 @@
+"""Reading one cell's printed text into a number, a unit and a flag.
+
+A blank cell is ``None``, never 0; the raw text is always kept by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold, simplify
+
+UNITS = ("万元", "人次", "元", "条", "件", "次", "篇", "个", "人", "项", "宗", "份", "家", "期")
+DASHES = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "空", "－", "―", "─"})
+_NOISE = re.compile(r"[?？\s,，、'`\u00a0\u200b]+")
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+]|减少|增加|减|增)?(?P<num>\d+(?:\.\d+)?)(?P<unit>" + "|".join(UNITS) + r")?$"
+)
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Value:
+    """What a cell's text says: a number or ``None``, its unit, and a flag.
+
+    Flags: ``""`` clean; ``noise`` stray marks (``?``, spaces, separators) were
+    removed; ``blank``; ``dash`` a dash or 无 standing for nothing;
+    ``not_a_number`` text that is no figure (the value is ``None``).
+    """
+
+    number: Number | None
+    unit: str = ""
+    flag: str = ""
+
+    @property
+    def is_number(self) -> bool:
+        return self.number is not None
+
+
+def parse_value(raw: str) -> Value:
+    """Parse a cell's printed text (``?13``, ``1,109``, ``82万元``, ``减少3``, ``—``)."""
+    text = fold(simplify(raw)).strip()
+    if not text:
+        return Value(None, flag="blank")
+    cleaned = _NOISE.sub("", text).replace("−", "-")
+    if not cleaned:
+        return Value(None, flag="noise")
+    if cleaned in DASHES or set(cleaned) <= set("-—–―─"):
+        return Value(None, flag="dash")
+    m = _NUMBER.match(cleaned)
+    if not m:
+        return Value(None, flag="not_a_number")
+    num = m["num"]
+    number: Number = float(num) if "." in num else int(num)
+    if m["sign"] in ("-", "减少", "减"):
+        number = -number
+    flag = "noise" if cleaned != text else ""
+    return Value(number, unit=m["unit"] or "", flag=flag)
+
+
+def is_unit(raw: str) -> bool:
+    """True for a cell that holds only a unit (the 单位 column of the legacy table)."""
+    text = fold(simplify(raw)).strip()
+    return text in UNITS
+
+
+def looks_like_value(raw: str) -> bool:
+    """True for a cell that may stand in a value position (a figure, blank or dash)."""
+    v = parse_value(raw)
+    return v.flag != "not_a_number"
