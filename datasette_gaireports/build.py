@@ -1,0 +1,145 @@
+"""Building the database from a set of files and folders, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from . import pipeline
+from .database import init, write_reports
+from .readers import Unreadable, read_bytes
+from .report import ParsedReport, parse_file
+
+SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
+
+
+@dataclass
+class Summary:
+    """What a build did, in counts that add up to the files read."""
+
+    files: int = 0
+    parsed: Counter = field(default_factory=Counter)
+    unparsed: int = 0
+    failing: int = 0
+    duplicates: int = 0
+    unparsed_reasons: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"reports read: {self.files}"]
+        for fmt in sorted(self.parsed):
+            out.append(f"  parsed as {fmt}: {self.parsed[fmt]}")
+        out.append(f"  unparsed: {self.unparsed}")
+        out.append(f"reports with failing checks: {self.failing}")
+        if self.duplicates:
+            out.append(f"files with the same bytes as an earlier file: {self.duplicates}")
+        out += [f"  unparsed {r}" for r in self.unparsed_reasons]
+        return out
+
+
+def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """(path, source name) of every file under the inputs, recursively, in a stable order.
+
+    The source name is the path relative to the folder given (a file given
+    directly is named by its file name).
+    """
+    seen: set[Path] = set()
+    for inp in inputs:
+        root = Path(inp)
+        if not root.exists():
+            raise FileNotFoundError(f"{inp}: no such file or folder")
+        if root.is_file():
+            candidates = [(root, root.name)]
+        else:
+            candidates = sorted(
+                (p, p.relative_to(root).as_posix())
+                for p in root.rglob("*")
+                if p.is_file() and p.name not in SKIP_NAMES and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            )
+        for path, name in candidates:
+            real = path.resolve()
+            if real not in seen:
+                seen.add(real)
+                yield path, name
+
+
+def parse_paths(inputs: Iterable[str | Path]) -> list[ParsedReport]:
+    """Parse every file under the inputs (no database written)."""
+    pm = pipeline.plugin_manager()
+    families = pipeline.families(pm)
+    markers = {f.code: f.markers for f in pipeline.formats(pm)}
+
+    def reader(data: bytes, path: str = "") -> object:
+        doc = pm.hook.gaireports_read(data=data, path=path)
+        return doc if doc is not None else read_bytes(data)
+
+    out = []
+    for path, source in iter_sources(inputs):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            rep = parse_file(b"", source, families, markers)
+            rep.reason = f"{source}: cannot be read: {exc.strerror or exc}"
+            out.append(rep)
+            continue
+        out.append(parse_file(data, source, families, markers, reader=lambda d, s=source: reader(d, s)))
+    return out
+
+
+def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
+    """Write a complete database to a temporary file beside ``db_path``, then move it into place.
+
+    A failed or interrupted build leaves the previous database untouched.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    try:
+        db = sqlite_utils.Database(tmp)
+        pm = pipeline.plugin_manager()
+        families = pipeline.families(pm)
+        with db.conn:
+            init(db, families, pipeline.formats(pm))
+            write_reports(db, reports, families)
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+        db.conn.execute("VACUUM")
+        db.close()
+        os.replace(tmp, db_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summarise(reports: list[ParsedReport]) -> Summary:
+    s = Summary(files=len(reports))
+    seen: set[str] = set()
+    for rep in reports:
+        if rep.sha256 in seen:
+            s.duplicates += 1
+        seen.add(rep.sha256)
+        if rep.status == "parsed":
+            s.parsed[rep.format] += 1
+            s.failing += rep.check_status == "fail"
+        else:
+            s.unparsed += 1
+            s.unparsed_reasons.append(rep.reason)
+    return s
+
+
+def build(inputs: Iterable[str | Path], db_path: str | Path) -> Summary:
+    """Parse every report under ``inputs`` and write the database at ``db_path``."""
+    reports = parse_paths(inputs)
+    write_database(reports, db_path)
+    return summarise(reports)
+
+
+__all__ = ["Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]

@@ -1,0 +1,70 @@
+"""The ``gaireports`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="gaireports")
+def cli() -> None:
+    """Build, export and describe the database of 政府信息公开工作年度报告."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--db", "db_path", default="gaireports.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Database to write (replaced atomically at the end)")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any file is unparsed")
+def build(inputs: tuple[str, ...], db_path: str, strict: bool) -> None:
+    """Parse every report under INPUTS (files or folders, recursively) into --db."""
+    from .build import build as run_build
+
+    summary = run_build(inputs, db_path)
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"database written: {db_path}")
+    if strict and summary.unparsed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="gaireports.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout)")
+def export(db_path: str, output) -> None:
+    """Write one JSON object per report (JSON Lines)."""
+    from .export import export_lines
+
+    for line in export_lines(db_path):
+        output.write(line + "\n")
+
+
+@cli.command()
+@click.option("--datapackage", "datapackage_path", default="datapackage.json", show_default=True)
+@click.option("--metadata", "metadata_path", default="metadata.yml", show_default=True)
+@click.option("--db-name", default="gaireports.db", show_default=True, help="Database file the datapackage points at")
+@click.option("--check", is_flag=True, help="Exit non-zero if the files differ from what would be written")
+def describe(datapackage_path: str, metadata_path: str, db_name: str, check: bool) -> None:
+    """Write datapackage.json and metadata.yml from the family definitions."""
+    from .describe import datapackage_text, metadata_text
+
+    wanted = {datapackage_path: datapackage_text(db_name), metadata_path: metadata_text()}
+    stale = [p for p, text in wanted.items() if not Path(p).exists() or Path(p).read_text(encoding="utf-8") != text]
+    if check:
+        if stale:
+            click.echo(f"stale: {', '.join(stale)} (run: gaireports describe)", err=True)
+            sys.exit(1)
+        click.echo("up to date")
+        return
+    for p, text in wanted.items():
+        Path(p).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {p}")
+
+
+if __name__ == "__main__":
+    cli()
