@@ -1,0 +1,59 @@
+"""Shared fixtures: the seed reports, their gold values, and databases built from them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from datasette_gaireports.build import build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+IMBALANCED_SOURCE = "imbalanced/000_imbalanced.txt"
+
+
+@pytest.fixture(scope="session")
+def gold() -> list[dict]:
+    return json.loads((FIXTURES / "seeds.gold.json").read_text(encoding="utf-8"))
+
+
+def make_imbalanced(folder: Path) -> Path:
+    """Seed 000 (铁岭 2019) with one figure changed: table 三 予以公开·自然人 27 → 29.
+
+    R2 (natural_person column), R3 (granted row) fail; everything else still passes.
+    """
+    text = (SEEDS / "000_02a42f32ea1aea98.txt").read_text(encoding="utf-8")
+    marker = "(一)予以公开\n\n27\n"
+    assert marker in text
+    target = folder / IMBALANCED_SOURCE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text.replace(marker, "(一)予以公开\n\n29\n"), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    """The five seeds plus the imbalanced copy of seed 000, as a folder to build from."""
+    folder = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(SEEDS, folder / "seeds")
+    make_imbalanced(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory) -> Path:
+    """A database built by the project's own build from the five seeds."""
+    db = tmp_path_factory.mktemp("seeds_db") / "gaireports.db"
+    build([SEEDS], db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def corpus_db(corpus_dir, tmp_path_factory) -> Path:
+    """A database built from the seeds plus one report with a deliberate imbalance."""
+    db = tmp_path_factory.mktemp("corpus_db") / "gaireports.db"
+    build([corpus_dir], db)
+    return db
