@@ -189,7 +189,7 @@ def read_html(text: str, encoding: str) -> Document:
             continue
         grids.append(table_grid(table))
         marker = etree.Element("span")
-        marker.text = f"\n\x00{len(grids) - 1}\x00\n"
+        marker.text = f"\n\ue000{len(grids) - 1}\ue000\n"
         marker.tail = table.tail
         parent = table.getparent()
         if parent is not None:
@@ -205,7 +205,7 @@ def read_html(text: str, encoding: str) -> Document:
     row_id = 0
     for raw_line in flat.splitlines():
         line = raw_line.strip()
-        m = re.fullmatch(r"\x00(\d+)\x00", line)
+        m = re.fullmatch(r"\ue000(\d+)\ue000", line)
         if m:
             k = int(m[1])
             for r, cells in enumerate(grids[k], 1):

@@ -108,11 +108,14 @@ def parse_file(
     rep = ParsedReport(report_id(source, sha), source, sha, len(data))
     try:
         doc = reader(data)
+        rep.encoding, rep.reader, rep.text = doc.encoding, doc.reader, doc.text
+        fmt, cells, present, meta, reason = parse_document(doc, families, format_markers)
     except Unreadable as exc:
         rep.reason = f"{source}: {exc}"
         return rep
-    rep.encoding, rep.reader, rep.text = doc.encoding, doc.reader, doc.text
-    fmt, cells, present, meta, reason = parse_document(doc, families, format_markers)
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AttributeError) as exc:
+        rep.reason = f"{source}: could not be parsed ({type(exc).__name__}: {exc}); please report this file"
+        return rep
     rep.meta, rep.format, rep.cells, rep.families = meta, fmt, cells, present
     if fmt is None:
         rep.reason = f"{source}: {reason}"

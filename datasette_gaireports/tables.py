@@ -109,6 +109,33 @@ def _is_slot(text: str, family: Family) -> bool:
     return family.shape == "long" and is_unit(text)
 
 
+def _width(row: Row) -> int:
+    """The most value cells the row has in any format (plus the unit cell of long families)."""
+    return max((len(cols) for cols in row.columns.values()), default=0)
+
+
+def _text_in_value_cell(
+    family: Family, tokens: list[Token], j: int, end: int, label: Token, slots: list[Token], width: int
+) -> bool:
+    """True where a non-figure text (``见附件``) stands in a value cell of the row.
+
+    It must be short and no label of the family, and every remaining cell of
+    the row's width after it must be a figure or a blank (at least one a
+    figure). Header words after a label (``总计`` ``商业企业`` ``科研机构``…)
+    are followed by more words, so they end the row instead.
+    """
+    text = tokens[j].text
+    if family.shape == "long" or len(text) > 20 or label_key(text) in label_index(family):
+        return False
+    rest = width - len(slots) - 1
+    if rest < 1 or j + rest >= end:
+        return False
+    ahead = tokens[j + 1 : j + 1 + rest]
+    return all(_same_row(label, t) and _is_slot(t.text, family) for t in ahead) and any(
+        parse_value(t.text).is_number for t in ahead
+    )
+
+
 def _same_row(label: Token, tok: Token) -> bool:
     return label.row is None or tok.row == label.row
 
@@ -156,7 +183,10 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
             label_text += tokens[j].text
             j += 1
         slots: list[Token] = []
-        while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]) and _is_slot(tokens[j].text, family):
+        width = _width(entry.row)
+        while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]):
+            if not (_is_slot(tokens[j].text, family) or _text_in_value_cell(family, tokens, j, end, tok, slots, width)):
+                break
             slots.append(tokens[j])
             j += 1
         hit = RowHit(entry, tok, label_text, slots)

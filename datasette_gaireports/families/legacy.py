@@ -91,7 +91,7 @@ F = frozenset({"legacy", "prose"})
 
 
 def _sum(id: str, zh: str, en: str, total: str, parts: tuple[str, ...]) -> object:
-    return sum_rule(id, "legacy", zh, en, f"{total} = " + " + ".join(parts), [Instance("", (total,), parts, F)])
+    return sum_rule(id, "legacy", zh, en, f"{total} = " + " + ".join(parts), [Instance(total, (total,), parts, F)])
 
 
 def _at_most(scope: str, part: str, whole: str) -> Instance:
