@@ -1,0 +1,109 @@
+"""Builds are atomic and deterministic."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from datasette_gaireports import build as build_mod
+from datasette_gaireports.build import build
+
+from .conftest import SEEDS
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _content(path: Path) -> dict[str, list]:
+    db = sqlite_utils.Database(path)
+    return {t: sorted(map(repr, db[t].rows)) for t in sorted(db.table_names())}
+
+
+def test_failed_build_leaves_previous_database(tmp_path, monkeypatch):
+    db_path = tmp_path / "g.db"
+    build([SEEDS], db_path)
+    before = _digest(db_path)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(build_mod, "write_reports", explode)
+    with pytest.raises(RuntimeError, match="simulated"):
+        build([SEEDS], db_path)
+    assert _digest(db_path) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["g.db"], "no temporary file left behind"
+
+
+KILL_SCRIPT = """
+import sys, time
+from datasette_gaireports import database
+from datasette_gaireports.build import build
+original = database.write_reports
+def slow(db, reports, families):
+    reports = list(reports)
+    original(db, reports[:2], families)
+    print("writing", flush=True)
+    time.sleep(60)
+database.write_reports = slow
+import datasette_gaireports.build as b
+b.write_reports = slow
+build([sys.argv[1]], sys.argv[2])
+"""
+
+
+def test_killed_build_leaves_previous_database(tmp_path):
+    db_path = tmp_path / "g.db"
+    build([SEEDS], db_path)
+    before = _digest(db_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(SEEDS), str(db_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert _digest(db_path) == before
+    assert sqlite_utils.Database(db_path)["reports"].count == 5
+
+
+def test_build_is_deterministic_whatever_the_order(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+    names = sorted(p.name for p in SEEDS.iterdir())
+    for name in names:
+        shutil.copy(SEEDS / name, a / name)
+    for name in reversed(names):
+        shutil.copy(SEEDS / name, b / name)
+        time.sleep(0.01)
+    build([a / n for n in names], tmp_path / "a.db")
+    build([b / n for n in reversed(names)], tmp_path / "b.db")
+    assert _content(tmp_path / "a.db") == _content(tmp_path / "b.db")
+
+
+def test_schema_declares_keys_and_indexes(seeds_db):
+    db = sqlite_utils.Database(seeds_db)
+    assert db["reports"].pks == ["report_id"]
+    assert db["requests"].pks == ["report_id", "row"]
+    assert db["checks"].pks == ["report_id", "rule", "scope"]
+    fks = {(fk.column, fk.other_table) for fk in db["reports"].foreign_keys}
+    assert fks == {("agency_id", "agencies"), ("format", "formats")}
+    assert {fk.other_table for fk in db["checks"].foreign_keys} == {"reports", "rules"}
+    indexed = {tuple(i.columns) for i in db["reports"].indexes}
+    assert ("year",) in indexed and ("format",) in indexed
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []

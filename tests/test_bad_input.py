@@ -1,0 +1,99 @@
+"""Bad input: every file gets its row in ``reports``, with a reason a person can act on."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from datasette_gaireports.build import build
+from datasette_gaireports.cli import cli
+
+from .conftest import SEEDS
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty file"),
+    "blank.html": (b"  \n\t\n", "white space"),
+    "binary.bin": (bytes(range(256)) * 4, "binary file"),
+    "report.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF"),
+    "report.docx": (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "Word"),
+    "notes.txt": ("会议纪要\n今天天气很好,大家讨论了食堂的菜单。\n".encode(), "not an open-government-information annual report"),
+    "recipe.html": ("<html><body><h1>菜谱</h1><table><tr><td>盐</td><td>3</td></tr></table></body></html>".encode(),
+                    "not an open-government-information annual report"),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_build(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bad")
+    for name, (data, _reason) in BAD_FILES.items():
+        (folder / name).write_bytes(data)
+    shutil.copy(SEEDS / "000_02a42f32ea1aea98.txt", folder / "good.txt")
+    db_path = folder / "out.db"
+    summary = build([folder], db_path)
+    return summary, sqlite_utils.Database(db_path)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_is_unparsed_with_reason(bad_build, name):
+    _summary, db = bad_build
+    row = next(db.query("select * from reports where source = ?", [name]))
+    assert row["status"] == "unparsed"
+    assert BAD_FILES[name][1] in row["reason"]
+    assert row["reason"].startswith(name), "the reason names the file"
+    assert row["sha256"] and row["bytes"] == len(BAD_FILES[name][0])
+    assert row["agency_id"] is None and row["format"] is None
+
+
+def test_summary_adds_up(bad_build):
+    summary, db = bad_build
+    assert summary.files == len(BAD_FILES) + 1 == db["reports"].count
+    assert sum(summary.parsed.values()) + summary.unparsed == summary.files
+    assert summary.unparsed == len(BAD_FILES)
+    assert not list(db.query("select * from checks c join reports r using (report_id) where r.status = 'unparsed'"))
+
+
+def test_text_in_a_value_cell_is_kept_raw_and_flagged(tmp_path):
+    text = (SEEDS / "000_02a42f32ea1aea98.txt").read_text(encoding="utf-8")
+    marker = "(一)予以公开\n\n27\n"
+    (tmp_path / "r.txt").write_text(text.replace(marker, "(一)予以公开\n\n见附件\n"), encoding="utf-8")
+    build([tmp_path], tmp_path / "o.db")
+    db = sqlite_utils.Database(tmp_path / "o.db")
+    cell = next(db.query("select * from cells where cell = 'granted.natural_person'"))
+    assert (cell["raw"], cell["value"], cell["flag"]) == ("见附件", None, "not_a_number")
+    checks = {(c["rule"], c["scope"]): c["status"] for c in db.query("select * from checks")}
+    assert checks[("R3", "granted")] == "incomplete"
+    rep = next(db.query("select * from reports"))
+    assert rep["anomalies"] == 1 and "not_a_number" in rep["reason"] and "见附件" in rep["reason"]
+
+
+def test_cli_exit_codes(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    shutil.copy(SEEDS / "004_4de4fcdb2784b386.txt", tmp_path)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["build", str(tmp_path), "--db", str(tmp_path / "a.db")])
+    assert ok.exit_code == 0, ok.output
+    assert "reports read: 2" in ok.output and "unparsed: 1" in ok.output and "parsed as legacy: 1" in ok.output
+    strict = runner.invoke(cli, ["build", str(tmp_path), "--db", str(tmp_path / "b.db"), "--strict"])
+    assert strict.exit_code == 1
+    missing = runner.invoke(cli, ["build", str(tmp_path / "nope"), "--db", str(tmp_path / "c.db")])
+    assert missing.exit_code != 0 and "nope" in missing.output
+
+
+def test_gbk_encoded_report_is_decoded(tmp_path):
+    text = (SEEDS / "004_4de4fcdb2784b386.txt").read_text(encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(text.encode("gb18030"))
+    build([tmp_path], tmp_path / "o.db")
+    rep = next(sqlite_utils.Database(tmp_path / "o.db").query("select * from reports"))
+    assert (rep["status"], rep["encoding"], rep["format"], rep["year"]) == ("parsed", "gb18030", "legacy", 2018)
+
+
+def test_byte_identical_files_are_both_kept(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(SEEDS / "001_6062cf8d5ea0336b.txt", tmp_path / name)
+    build([tmp_path], tmp_path / "o.db")
+    rows = list(sqlite_utils.Database(tmp_path / "o.db").query("select * from reports order by source"))
+    assert [r["source"] for r in rows] == ["a.txt", "b.txt"]
+    assert rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["report_id"]
