@@ -1,0 +1,28 @@
+# The two set-up commands of the README, and the generated files.
+PYTHON ?= python3
+
+.PHONY: demo install build serve test describe lint
+
+demo: install build serve
+
+install:
+	$(PYTHON) -m pip install -q -e .
+
+build:
+	gaireports build sample --db gaireports.db
+
+serve:
+	datasette serve gaireports.db -m metadata.yml --port 8001
+
+test:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Chromium could not be installed here: the browser tests will be skipped"
+	$(PYTHON) -m pip install -q -e '.[test]'
+	$(PYTHON) -m ruff check datasette_gaireports scripts tests
+	$(PYTHON) -m pytest
+
+describe:
+	gaireports describe
+
+lint:
+	$(PYTHON) -m ruff check datasette_gaireports scripts tests
