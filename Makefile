@@ -18,11 +18,11 @@ test:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Chromium could not be installed here: the browser tests will be skipped"
 	$(PYTHON) -m pip install -q -e '.[test]'
-	$(PYTHON) -m ruff check datasette_gaireports scripts tests
+	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest
 
 describe:
 	gaireports describe
 
 lint:
-	$(PYTHON) -m ruff check datasette_gaireports scripts tests
+	$(PYTHON) -m ruff check .

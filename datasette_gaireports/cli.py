@@ -45,6 +45,27 @@ def export(db_path: str, output) -> None:
 
 
 @cli.command()
+@click.option("--db", "db_path", default="gaireports.db", show_default=True, type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, type=click.Path(exists=True))
+def verify(db_path: str, sources: tuple[str, ...]) -> None:
+    """Check a database: integrity, foreign keys, checks recomputed from its cells, and SOURCES' sha256."""
+    from .verify import verify as run_verify
+
+    import sqlite3
+
+    try:
+        result = run_verify(db_path, sources)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"{db_path}: not a sound SQLite database ({exc})") from exc
+    for line in result.lines():
+        click.echo(line)
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
 @click.option("--datapackage", "datapackage_path", default="datapackage.json", show_default=True)
 @click.option("--metadata", "metadata_path", default="metadata.yml", show_default=True)
 @click.option("--db-name", default="gaireports.db", show_default=True, help="Database file the datapackage points at")
