@@ -49,9 +49,9 @@ def export(db_path: str, output) -> None:
 @click.argument("sources", nargs=-1, type=click.Path(exists=True))
 def verify(db_path: str, sources: tuple[str, ...]) -> None:
     """Check a database: integrity, foreign keys, checks recomputed from its cells, and SOURCES' sha256."""
-    from .verify import verify as run_verify
-
     import sqlite3
+
+    from .verify import verify as run_verify
 
     try:
         result = run_verify(db_path, sources)
