@@ -19,7 +19,7 @@ from .tokens import Token
 from .values import Number, is_unit, parse_value
 
 MAX_SLOTS = 24
-ANOMALY_FLAGS = frozenset({"not_a_number", "value_on_heading", "extra_value", "short_row"})
+ANOMALY_FLAGS = frozenset({"not_a_number", "out_of_range", "value_on_heading", "extra_value", "short_row"})
 
 
 @dataclass

@@ -18,6 +18,8 @@ _NUMBER = re.compile(
 )
 
 Number = int | float
+MAX_FIGURE = 10**15
+"""Figures this large are no plausible count or amount (and overflow SQLite's integers)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,8 @@ class Value:
 
     Flags: ``""`` clean; ``noise`` stray marks (``?``, spaces, separators) were
     removed; ``blank``; ``dash`` a dash or 无 standing for nothing;
-    ``not_a_number`` text that is no figure (the value is ``None``).
+    ``not_a_number`` text that is no figure (the value is ``None``);
+    ``out_of_range`` a figure of :data:`MAX_FIGURE` or more (the value is ``None``).
     """
 
     number: Number | None
@@ -53,6 +56,8 @@ def parse_value(raw: str) -> Value:
         return Value(None, flag="not_a_number")
     num = m["num"]
     number: Number = float(num) if "." in num else int(num)
+    if abs(number) >= MAX_FIGURE:
+        return Value(None, flag="out_of_range")
     if m["sign"] in ("-", "减少", "减"):
         number = -number
     flag = "noise" if cleaned != text else ""
