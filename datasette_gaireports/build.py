@@ -91,6 +91,27 @@ def parse_paths(inputs: Iterable[str | Path]) -> list[ParsedReport]:
     return out
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(db_path: Path) -> list[Path]:
+    """Delete temporary files left beside ``db_path`` by builds that were killed."""
+    removed = []
+    for tmp in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
+        pid = tmp.name[len(db_path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
 def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
     """Write a complete database to a temporary file beside ``db_path``, then move it into place.
 
@@ -98,7 +119,8 @@ def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    remove_stale_temporaries(db_path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     try:
         db = sqlite_utils.Database(tmp)
@@ -113,6 +135,9 @@ def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
             raise RuntimeError(f"foreign key check failed: {problems[:5]}")
         db.conn.execute("VACUUM")
         db.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, db_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
