@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import signal
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +18,7 @@ import sqlite_utils
 from . import pipeline
 from .database import init, write_reports
 from .readers import Unreadable, read_bytes
-from .report import ParsedReport, parse_file
+from .report import ParsedReport, parse_file, report_id
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
 
@@ -68,8 +72,78 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
                 yield path, name
 
 
-def parse_paths(inputs: Iterable[str | Path]) -> list[ParsedReport]:
+@dataclass(frozen=True)
+class Budget:
+    """Per-file limits past which a file is recorded as unparsed and the build goes on."""
+
+    max_bytes: int = 50 * 2**20
+    max_seconds: float = 60.0
+
+
+class TooSlow(Exception):
+    """Parsing one file took longer than its time budget."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TooSlow` in the block after ``seconds`` (main thread, POSIX; else no limit)."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _unparsed(source: str, sha: str, size: int, reason: str) -> ParsedReport:
+    return ParsedReport(report_id(source, sha), source, sha, size, reason=f"{source}: {reason}")
+
+
+def parse_source(
+    path: Path,
+    source: str,
+    families: tuple,
+    markers: dict,
+    reader,
+    budget: Budget,
+) -> ParsedReport:
+    """Parse one file within its budget; every outcome is a :class:`ParsedReport`."""
+    try:
+        size = path.stat().st_size
+        if size > budget.max_bytes:
+            return _unparsed(source, _sha256_of(path), size,
+                             f"too large: {size} bytes, over the budget of {budget.max_bytes} (--max-bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        return _unparsed(source, hashlib.sha256(b"").hexdigest(), 0, f"cannot be read: {exc.strerror or exc}")
+    try:
+        with time_limit(budget.max_seconds):
+            return parse_file(data, source, families, markers, reader=lambda d: reader(d, source))
+    except TooSlow:
+        return _unparsed(source, hashlib.sha256(data).hexdigest(), len(data),
+                         f"too slow: parsing took over {budget.max_seconds:g} s (--max-seconds)")
+
+
+def parse_paths(inputs: Iterable[str | Path], budget: Budget | None = None) -> list[ParsedReport]:
     """Parse every file under the inputs (no database written)."""
+    budget = budget or Budget()
     pm = pipeline.plugin_manager()
     families = pipeline.families(pm)
     markers = {f.code: f.markers for f in pipeline.formats(pm)}
@@ -78,17 +152,7 @@ def parse_paths(inputs: Iterable[str | Path]) -> list[ParsedReport]:
         doc = pm.hook.gaireports_read(data=data, path=path)
         return doc if doc is not None else read_bytes(data)
 
-    out = []
-    for path, source in iter_sources(inputs):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            rep = parse_file(b"", source, families, markers)
-            rep.reason = f"{source}: cannot be read: {exc.strerror or exc}"
-            out.append(rep)
-            continue
-        out.append(parse_file(data, source, families, markers, reader=lambda d, s=source: reader(d, s)))
-    return out
+    return [parse_source(path, source, families, markers, reader, budget) for path, source in iter_sources(inputs)]
 
 
 def _alive(pid: int) -> bool:
@@ -160,11 +224,11 @@ def summarise(reports: list[ParsedReport]) -> Summary:
     return s
 
 
-def build(inputs: Iterable[str | Path], db_path: str | Path) -> Summary:
+def build(inputs: Iterable[str | Path], db_path: str | Path, budget: Budget | None = None) -> Summary:
     """Parse every report under ``inputs`` and write the database at ``db_path``."""
-    reports = parse_paths(inputs)
+    reports = parse_paths(inputs, budget)
     write_database(reports, db_path)
     return summarise(reports)
 
 
-__all__ = ["Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]
+__all__ = ["Budget", "Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]

@@ -21,11 +21,16 @@ def cli() -> None:
 @click.option("--db", "db_path", default="gaireports.db", show_default=True, type=click.Path(dir_okay=False),
               help="Database to write (replaced atomically at the end)")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file is unparsed")
-def build(inputs: tuple[str, ...], db_path: str, strict: bool) -> None:
+@click.option("--max-bytes", type=click.IntRange(min=1), default=50 * 2**20, show_default=True,
+              help="Files larger than this are recorded as unparsed (too large)")
+@click.option("--max-seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
+              help="A file taking longer to parse is recorded as unparsed (too slow); 0 for no limit")
+def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, max_seconds: float) -> None:
     """Parse every report under INPUTS (files or folders, recursively) into --db."""
+    from .build import Budget
     from .build import build as run_build
 
-    summary = run_build(inputs, db_path)
+    summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds))
     for line in summary.lines():
         click.echo(line)
     click.echo(f"database written: {db_path}")
