@@ -7,7 +7,7 @@ from functools import lru_cache
 import pluggy
 
 from . import formats as formats_mod
-from . import hookspecs
+from . import hookspecs, office
 from .families import BUILTIN
 from .formats import Format
 from .layout import Family
@@ -29,6 +29,7 @@ def plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("gaireports")
     pm.add_hookspecs(hookspecs)
     pm.register(_Builtins(), name="builtins")
+    pm.register(office, name="office")
     pm.load_setuptools_entrypoints("gaireports")
     return pm
 

@@ -1,0 +1,131 @@
+"""Readers for reports published as office files: .docx, .pdf, and .doc/.wps through a converter.
+
+Registered as a built-in ``gaireports_read`` hook: a file is claimed by its
+content (ZIP holding ``word/document.xml``, ``%PDF``, an OLE container), so a
+misnamed file is read all the same. Every reader returns the same
+:class:`~.readers.Document` as the HTML reader: one token per table cell,
+spanned labels repeated and spanned figures kept once, and one per text line.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from .hookspecs import hookimpl
+from .office_docx import read_docx
+from .office_pdf import read_pdf
+from .readers import Document, Unreadable
+from .tokens import text_tokens
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORD_STREAM = "WordDocument".encode("utf-16-le")
+CONVERT_TIMEOUT = 180
+
+
+def find_tool(*names: str) -> str | None:
+    """The path of the first of ``names`` on PATH (tests patch this to simulate a missing tool)."""
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def soffice() -> str | None:
+    return find_tool("soffice", "libreoffice")
+
+
+_PROFILE: list[str] = []
+
+
+def _profile_dir() -> str:
+    """A LibreOffice user profile private to this process, made once and removed at exit."""
+    if not _PROFILE:
+        path = tempfile.mkdtemp(prefix="gaireports-lo-")
+        atexit.register(shutil.rmtree, path, True)
+        _PROFILE.append(path)
+    return _PROFILE[0]
+
+
+def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
+    """Convert files with LibreOffice headless (one process for all); the converted paths in order."""
+    tool = soffice()
+    if tool is None:
+        raise Unreadable("LibreOffice (soffice) is not installed")
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [tool, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
+           "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise Unreadable(f"LibreOffice did not finish converting within {CONVERT_TIMEOUT} s") from exc
+    out = [outdir / f"{src.stem}.{target.split(':')[0]}" for src in sources]
+    missing = [p.name for p in out if not p.exists()]
+    if missing:
+        detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
+        raise Unreadable(f"LibreOffice could not convert it to {target} ({detail or 'no output'})")
+    return out
+
+
+@hookimpl
+def gaireports_read(data: bytes, path: str):
+    """Claim .docx, .pdf and .doc/.wps files by their content; leave every other file alone."""
+    if data.startswith(b"%PDF"):
+        return read_pdf(data)
+    if data.startswith(b"PK\x03\x04"):
+        return read_zip(data)
+    if data.startswith(OLE_MAGIC):
+        return read_ole(data, path)
+    return None
+
+
+def read_zip(data: bytes) -> Document:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Unreadable(f"a ZIP container (.docx or similar) that cannot be opened as a Word document: {exc}") from exc
+    if "word/document.xml" not in names:
+        raise Unreadable("a ZIP container with no word/document.xml: not a Word (.docx) report")
+    return read_docx(data)
+
+
+def read_ole(data: bytes, path: str) -> Document:
+    """A Word 97-2003 or WPS document: LibreOffice to .docx, else antiword to text."""
+    suffix = PurePosixPath(path).suffix.lower() if path else ""
+    kind = {".wps": "WPS document (.wps)", ".doc": "Word 97-2003 document (.doc)"}.get(
+        suffix, "Word 97-2003 or WPS document (.doc/.wps)")
+    if soffice():
+        with tempfile.TemporaryDirectory(prefix="gaireports-ole-") as tmp:
+            src = Path(tmp) / f"report{suffix if suffix in ('.doc', '.wps') else '.doc'}"
+            src.write_bytes(data)
+            try:
+                (out,) = convert([src], "docx", Path(tmp) / "out")
+            except Unreadable as exc:
+                raise Unreadable(f"a {kind}: {exc}") from exc
+            doc = read_docx(out.read_bytes())
+        doc.reader = f"{suffix.lstrip('.') or 'doc'} via LibreOffice"
+        return doc
+    antiword = find_tool("antiword")
+    if antiword and WORD_STREAM in data:
+        return _antiword(antiword, data, suffix)
+    raise Unreadable(
+        f"a {kind}: converting it needs LibreOffice (soffice) or antiword, and neither is installed"
+    )
+
+
+def _antiword(tool: str, data: bytes, suffix: str) -> Document:
+    with tempfile.NamedTemporaryFile(suffix=suffix or ".doc") as f:
+        f.write(data)
+        f.flush()
+        done = subprocess.run([tool, "-m", "UTF-8.txt", "-w", "0", f.name], capture_output=True,
+                              timeout=CONVERT_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise Unreadable(f"antiword could not read it: {done.stderr.decode('utf-8', 'replace').strip()[:300]}")
+    text = done.stdout.decode("utf-8", "replace")
+    return Document(text, list(text_tokens(text)), "utf-8", f"{suffix.lstrip('.') or 'doc'} via antiword")

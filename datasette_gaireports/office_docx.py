@@ -1,0 +1,136 @@
+"""Reading a .docx: its body's paragraphs and tables in document order.
+
+Merged cells are read from the XML (``w:gridSpan`` across, ``w:vMerge`` down,
+``w:gridBefore`` for rows starting late) and expanded by :func:`~.office_sheet.spread`.
+A table holding tables is a layout frame: its cells' contents are read as blocks.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+
+from lxml import etree
+
+from .office_sheet import Sheet, Span, join_lines, spread
+from .readers import Document, Unreadable
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MAX_DOCX_XML = 200 * 1024 * 1024
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+P, TBL, TR, TC, SDT, SDT_CONTENT = w("p"), w("tbl"), w("tr"), w("tc"), w("sdt"), w("sdtContent")
+WRAPPERS = frozenset({SDT, SDT_CONTENT, w("customXml"), w("smartTag")})
+TEXT_TAGS = {w("t"): None, w("tab"): " ", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
+
+
+def read_docx(data: bytes) -> Document:
+    """Read a .docx file's bytes (paragraphs and tables of the main body, in order)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML:
+                raise Unreadable(f"a Word (.docx) file whose text is {info.file_size} bytes: too large to read")
+            xml = z.read(info)
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError, ValueError) as exc:
+        raise Unreadable(f"a Word (.docx) file that cannot be read: {exc}") from exc
+    body = root.find(w("body"))
+    if body is None:
+        raise Unreadable("a Word (.docx) file with no document body")
+    sheet = Sheet()
+    _read_blocks(body, sheet)
+    return sheet.document("utf-8", "docx")
+
+
+def _children(el: etree._Element) -> Iterator[etree._Element]:
+    """Child elements, looking through content controls and custom-XML wrappers."""
+    for child in el:
+        if child.tag in WRAPPERS:
+            yield from _children(child)
+        elif isinstance(child.tag, str):
+            yield child
+
+
+def _read_blocks(container: etree._Element, sheet: Sheet) -> None:
+    for el in _children(container):
+        if el.tag == P:
+            for line in paragraph_text(el).split("\n"):
+                sheet.text(line, "paragraph")
+        elif el.tag == TBL:
+            if el.find(f".//{TBL}") is not None:
+                for tc in el.iter(TC):
+                    if tc.getparent() is not None and _owning_table(tc) is el:
+                        _read_blocks(tc, sheet)
+            else:
+                sheet.table(spread(table_spans(el)))
+
+
+def _owning_table(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != TBL:
+        parent = parent.getparent()
+    return parent
+
+
+def paragraph_text(p: etree._Element) -> str:
+    """A paragraph's text: runs, tabs as spaces, breaks as new lines; fallback copies of drawings skipped."""
+    out: list[str] = []
+    stack = [iter(p)]
+    while stack:
+        el = next(stack[-1], None)
+        if el is None:
+            stack.pop()
+            continue
+        if not isinstance(el.tag, str) or el.tag == MC_FALLBACK:
+            continue
+        if el.tag in TEXT_TAGS:
+            out.append(el.text or "" if TEXT_TAGS[el.tag] is None else TEXT_TAGS[el.tag])
+        else:
+            stack.append(iter(el))
+    return "".join(out)
+
+
+def _val(el: etree._Element | None, default: str | None = None) -> str | None:
+    return default if el is None else el.get(w("val"), default)
+
+
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return max(0, min(int(value or default), 200))
+    except ValueError:
+        return default
+
+
+def cell_text(tc: etree._Element) -> str:
+    return join_lines(line for p in tc.iter(P) for line in paragraph_text(p).split("\n"))
+
+
+def table_spans(tbl: etree._Element) -> list[Span]:
+    """The table's cells on its grid; a ``vMerge`` continuation lengthens the cell above it."""
+    spans: list[Span] = []
+    owner: dict[tuple[int, int], Span] = {}
+    rows = [tr for tr in _children(tbl) if tr.tag == TR]
+    for r, tr in enumerate(rows):
+        col = _int(_val(tr.find(f"{w('trPr')}/{w('gridBefore')}"), "0"), 0)
+        for tc in (c for c in _children(tr) if c.tag == TC):
+            pr = tc.find(w("tcPr"))
+            span = max(1, _int(_val(pr.find(w("gridSpan")) if pr is not None else None, "1")))
+            merge = pr.find(w("vMerge")) if pr is not None else None
+            above = owner.get((r - 1, col))
+            if merge is not None and _val(merge, "continue") == "continue" and above is not None:
+                above.rows = r - above.row + 1
+                cell = above
+            else:
+                cell = Span(r, col, 1, span, cell_text(tc))
+                spans.append(cell)
+            for c in range(col, col + span):
+                owner[(r, c)] = cell
+            col += span
+    return spans
