@@ -1,0 +1,259 @@
+"""What every gaireports page shares: finding the databases, permissions,
+query-string parameters, URLs, number formatting and responses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from datasette.database import Database
+from datasette.utils import add_cors_headers, escape_sqlite, tilde_decode, tilde_encode
+from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
+
+from .. import pipeline
+from ..layout import Family
+
+PLUGIN = "datasette-gaireports"
+REQUIRED_TABLES = frozenset({"reports", "agencies", "checks", "rules", "cells", "formats"})
+"""A database is a gaireports database when it has all of these tables."""
+
+STATUS_ORDER = ("pass", "warning", "incomplete", "fail", "none")
+STATUS_ZH = {
+    "pass": "通过",
+    "warning": "提示",
+    "incomplete": "不完整",
+    "fail": "未通过",
+    "none": "无检查",
+}
+_CODE = re.compile(r"^[\w.\-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One served gaireports database."""
+
+    name: str
+    db: Database
+    tables: frozenset[str]
+
+    async def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[dict]:
+        """Run a read query, returning the rows as dicts."""
+        results = await self.db.execute(sql, params or [])
+        return [dict(r) for r in results.rows]
+
+    async def one(self, sql: str, params: Sequence[Any] | dict | None = None) -> dict | None:
+        rows = await self.rows(sql, params)
+        return rows[0] if rows else None
+
+    async def columns(self, table: str) -> list[str]:
+        if table not in self.tables:
+            return []
+        return await self.db.table_columns(table)
+
+
+def families() -> dict[str, Family]:
+    """Every table family the pipeline knows, by name."""
+    return {f.name: f for f in pipeline.families()}
+
+
+@lru_cache(maxsize=1)
+def rule_positions() -> dict[str, tuple[int, int]]:
+    """Rule id → (family position, rule position): the order the family layouts list them in."""
+    out: dict[str, tuple[int, int]] = {}
+    for i, fam in enumerate(pipeline.families()):
+        for j, rule in enumerate(fam.rules):
+            out.setdefault(rule.id, (i, j))
+    return out
+
+
+def rule_sort_key(rule_id: str) -> tuple:
+    return (rule_positions().get(rule_id, (10**6, 0)), rule_id)
+
+
+def quote(identifier: str) -> str:
+    """An SQL identifier, quoted for SQLite."""
+    return escape_sqlite(identifier)
+
+
+async def _gaireports_tables(db: Database) -> frozenset[str] | None:
+    names = frozenset(await db.table_names())
+    return names if REQUIRED_TABLES <= names else None
+
+
+async def ensure_allowed(
+    datasette, actor: dict | None, database: str | None = None, tables: Iterable[str] = ()
+) -> None:
+    """Raise ``Forbidden`` unless the actor may view the instance, the database and each table."""
+    if not await datasette.permission_allowed(actor, "view-instance", default=True):
+        raise Forbidden("view-instance")
+    if database is None:
+        return
+    if not await datasette.permission_allowed(actor, "view-database", database, default=True):
+        raise Forbidden("view-database")
+    for table in tables:
+        if not await datasette.permission_allowed(actor, "view-table", (database, table), default=True):
+            raise Forbidden("view-table")
+
+
+async def database_source(datasette, request, tables: Iterable[str] = ()) -> Source:
+    """The gaireports database named in the URL, after the permission checks.
+
+    Unknown databases and databases without the gaireports tables are 404s.
+    """
+    route = tilde_decode(request.url_vars["database"])
+    try:
+        db = datasette.get_database(route=route)
+    except KeyError:
+        raise NotFound(f"Database not found: {route}") from None
+    await ensure_allowed(datasette, request.actor, db.name, tables)
+    names = await _gaireports_tables(db)
+    if names is None:
+        raise NotFound(f"{db.name} is not a gaireports database")
+    return Source(db.name, db, names)
+
+
+async def visible_sources(datasette, actor: dict | None, tables: Iterable[str] = ()) -> list[Source]:
+    """Every served gaireports database the actor may view, in the order Datasette lists them."""
+    out = []
+    tables = tuple(tables)
+    for name, db in datasette.databases.items():
+        if name == "_internal":
+            continue
+        names = await _gaireports_tables(db)
+        if names is None:
+            continue
+        try:
+            await ensure_allowed(datasette, actor, name, tables)
+        except Forbidden:
+            continue
+        out.append(Source(name, db, names))
+    return out
+
+
+def int_arg(request, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
+    """An integer query-string parameter in [lo, hi]; absent or empty gives ``default``."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise BadRequest(f"{name} must be a whole number")
+    value = int(raw)
+    if not lo <= value <= hi:
+        raise BadRequest(f"{name} must be between {lo} and {hi}")
+    return value
+
+
+def code_arg(request, name: str) -> str | None:
+    """A short code parameter (rule id, format code…); absent or empty gives ``None``."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not _CODE.fullmatch(raw):
+        raise BadRequest(f"{name} is not a valid code")
+    return raw
+
+
+class Urls:
+    """URLs of the plugin's pages, under the instance's ``base_url``."""
+
+    def __init__(self, datasette):
+        self.ds = datasette
+
+    def status(self, database: str | None = None) -> str:
+        if database is None:
+            return self.ds.urls.path("-/gaireports")
+        return f"{self.ds.urls.database(database)}/-/gaireports"
+
+    def failing(self, database: str | None, ext: str) -> str:
+        if database is None:
+            return self.ds.urls.path(f"-/gaireports/failing.{ext}")
+        return f"{self.status(database)}/failing.{ext}"
+
+    def report(self, database: str, report_id: str, ext: str | None = None) -> str:
+        suffix = f".{ext}" if ext else ""
+        return f"{self.status(database)}/report/{tilde_encode(report_id)}{suffix}"
+
+    def agency(self, database: str, agency_id: str) -> str:
+        return f"{self.status(database)}/agency/{tilde_encode(agency_id)}"
+
+    def row(self, database: str, table: str, *pks: str) -> str:
+        return self.ds.urls.row(database, table, ",".join(tilde_encode(str(p)) for p in pks))
+
+    def table(self, database: str, table: str, **filters: Any) -> str:
+        url = self.ds.urls.table(database, table)
+        if filters:
+            from urllib.parse import urlencode
+
+            url += "?" + urlencode(filters)
+        return url
+
+
+def number(value: Any) -> str:
+    """A figure as the reports print it: whole numbers without a decimal point."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.10g}"
+    return str(value)
+
+
+def plain(value: Any) -> Any:
+    """A value for JSON: integral floats as integers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def json_response(datasette, data: Any, status: int = 200) -> Response:
+    headers: dict[str, str] = {}
+    if datasette.cors:
+        add_cors_headers(headers)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        status=status,
+        headers=headers,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def csv_response(datasette, header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else number(v) if isinstance(v, float) else v for v in row])
+    headers = {"content-disposition": f'inline; filename="{filename}"'}
+    if datasette.cors:
+        add_cors_headers(headers)
+    return Response(buf.getvalue(), headers=headers, content_type="text/csv; charset=utf-8")
+
+
+def database_color(datasette, database: str | None) -> str:
+    """The page-header colour Datasette gives a database (0.65 uses one colour for all)."""
+    if database:
+        color = getattr(datasette.databases.get(database), "color", None)
+        if color:
+            return color
+    return "ff0000"
+
+
+async def render(datasette, request, template: str, context: dict) -> Response:
+    """Render one of the plugin's templates inside Datasette's ``base.html``."""
+    database = context.get("database")
+    context = {
+        **context,
+        "gr_color": database_color(datasette, database),
+        "gr_urls": Urls(datasette),
+        "STATUS_ZH": STATUS_ZH,
+        "number": number,
+    }
+    html = await datasette.render_template(template, context, request=request, view_name="gaireports")
+    return Response.html(html)

@@ -1,0 +1,407 @@
+"""The balance-check status pages and the failing-checks list with its renditions.
+
+``/-/gaireports`` sums every served gaireports database the actor may see;
+``/<database>/-/gaireports`` covers one database. Both list the failing checks,
+filterable by ``rule``, ``year`` and ``format`` and paginated by ``page`` and
+``size``; ``…/failing.csv`` (every matching row) and ``…/failing.json`` (the
+page, with ``next_url``) carry the same list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from datasette.database import QueryInterrupted
+from datasette.utils.asgi import Response
+
+from .charts import stacked_bars
+from .common import (
+    STATUS_ORDER,
+    Source,
+    Urls,
+    code_arg,
+    csv_response,
+    database_source,
+    ensure_allowed,
+    families,
+    int_arg,
+    json_response,
+    plain,
+    quote,
+    render,
+    rule_sort_key,
+    visible_sources,
+)
+from .labels import scope_label
+
+TABLES = ("reports", "agencies", "checks", "rules", "formats")
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+CSV_CHUNK = 1000
+
+OPTIONAL_DIMENSIONS = (
+    ("province", "省份", "Province"),
+    ("level", "机构层级", "Agency level"),
+    ("agency_level", "机构层级", "Agency level"),
+)
+"""Breakdowns drawn when ``reports`` or ``agencies`` has the column (reports first)."""
+
+FAILING_COLUMNS = (
+    "database", "report_id", "agency_id", "agency", "year", "format", "rule", "scope", "scope_label",
+    "left", "right", "difference", "source", "report_url",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The failing list's filters, validated from the query string."""
+
+    rule: str | None = None
+    year: int | None = None
+    format: str | None = None
+
+    @classmethod
+    def from_request(cls, request) -> Filters:
+        return cls(
+            rule=code_arg(request, "rule"),
+            year=int_arg(request, "year", 1900, 2100),
+            format=code_arg(request, "format"),
+        )
+
+    def params(self) -> dict[str, str]:
+        return {k: str(v) for k, v in (("rule", self.rule), ("year", self.year), ("format", self.format)) if v}
+
+    def where(self) -> tuple[str, list]:
+        clauses, params = ["c.status = 'fail'"], []
+        if self.rule:
+            clauses.append("c.rule = ?")
+            params.append(self.rule)
+        if self.year is not None:
+            clauses.append("r.year = ?")
+            params.append(self.year)
+        if self.format:
+            clauses.append("r.format = ?")
+            params.append(self.format)
+        return " and ".join(clauses), params
+
+
+async def headline(src: Source) -> Counter:
+    """Reports by overall check status, plus parsed and unparsed counts."""
+    row = await src.one(
+        """
+        select count(*) as reports,
+               sum(status = 'parsed') as parsed,
+               sum(status = 'unparsed') as unparsed,
+               sum(check_status = 'pass') as "pass",
+               sum(check_status = 'warning') as "warning",
+               sum(check_status = 'incomplete') as "incomplete",
+               sum(check_status = 'fail') as "fail",
+               sum(coalesce(check_status, 'none') = 'none') as "none"
+        from reports
+        """
+    )
+    return Counter({k: v or 0 for k, v in (row or {}).items()})
+
+
+async def rule_counts(src: Source) -> dict[str, dict]:
+    """Per rule: its description and the count of check instances by status."""
+    rules = {
+        r["rule"]: {**r, "counts": Counter(), "reports_failing": 0}
+        for r in await src.rows(
+            "select rule, family, relation, severity, formula, description_zh, description_en, formats from rules"
+        )
+    }
+    for r in await src.rows("select rule, status, count(*) as n from checks group by rule, status"):
+        rules.setdefault(r["rule"], {"rule": r["rule"], "counts": Counter(), "reports_failing": 0})
+        rules[r["rule"]]["counts"][r["status"]] += r["n"]
+    for r in await src.rows(
+        "select rule, count(distinct report_id) as n from checks where status = 'fail' group by rule"
+    ):
+        rules[r["rule"]]["reports_failing"] += r["n"]
+    return rules
+
+
+async def dimensions(src: Source) -> list[tuple[str, str, str, str]]:
+    """(key, SQL expression, Chinese title, English title) of each breakdown this database supports."""
+    dims = [("year", "r.year", "年度", "Year"), ("format", "r.format", "格式", "Format")]
+    report_cols = set(await src.columns("reports"))
+    agency_cols = set(await src.columns("agencies"))
+    titles = set()
+    for col, zh, en in OPTIONAL_DIMENSIONS:
+        if zh in titles:
+            continue
+        if col in report_cols:
+            dims.append((col, f"r.{quote(col)}", zh, en))
+        elif col in agency_cols:
+            dims.append((col, f"a.{quote(col)}", zh, en))
+        else:
+            continue
+        titles.add(zh)
+    return dims
+
+
+async def breakdown(src: Source, expr: str) -> dict:
+    """Report counts by check status for each value of ``expr`` (a whitelisted column)."""
+    out: dict = defaultdict(Counter)
+    for r in await src.rows(
+        f"""
+        select {expr} as key, coalesce(r.check_status, 'none') as status, count(*) as n
+        from reports r left join agencies a on a.agency_id = r.agency_id
+        group by 1, 2
+        """
+    ):
+        out[r["key"]][r["status"]] += r["n"]
+    return out
+
+
+async def format_titles(src: Source) -> dict[str, str]:
+    return {r["format"]: r["title"] for r in await src.rows("select format, title from formats")}
+
+
+def _from_where(filters: Filters) -> tuple[str, list]:
+    where, params = filters.where()
+    return (
+        f"""
+        from checks c
+        join reports r on r.report_id = c.report_id
+        left join agencies a on a.agency_id = r.agency_id
+        left join rules ru on ru.rule = c.rule
+        where {where}
+        """,
+        params,
+    )
+
+
+async def failing_count(src: Source, filters: Filters) -> int:
+    body, params = _from_where(filters)
+    row = await src.one(f"select count(*) as n {body}", params)
+    return row["n"] if row else 0
+
+
+async def failing_rows(datasette, src: Source, filters: Filters, limit: int, offset: int) -> list[dict]:
+    """One slice of the failing checks, ordered by agency, year, report, rule and scope."""
+    body, params = _from_where(filters)
+    rows = await src.rows(
+        f"""
+        select c.report_id, r.agency_id, coalesce(a.name, r.agency_printed) as agency, r.year, r.format,
+               c.rule, ru.family, c.scope, c.left, c.right, c.difference, r.source
+        {body}
+        order by agency is null, agency, r.year, c.report_id, c.rule, c.scope
+        limit ? offset ?
+        """,
+        [*params, limit, offset],
+    )
+    fams = families()
+    urls = Urls(datasette)
+    out = []
+    for r in rows:
+        fam = fams.get(r.pop("family") or "")
+        out.append(
+            {
+                "database": src.name,
+                **{k: plain(v) for k, v in r.items()},
+                "scope_label": scope_label(fam, r["scope"], r["format"]) if fam else r["scope"],
+                "report_url": urls.report(src.name, r["report_id"]),
+                "agency_url": urls.agency(src.name, r["agency_id"]) if r["agency_id"] else None,
+                "check_url": urls.row(src.name, "checks", r["report_id"], r["rule"], r["scope"]),
+            }
+        )
+    return out
+
+
+async def failing_page(
+    datasette, sources: list[Source], filters: Filters, page: int, size: int
+) -> tuple[list[dict], int]:
+    """The rows of one page across the databases (database order first), and the total."""
+    counts = [await failing_count(s, filters) for s in sources]
+    offset, remaining, rows = (page - 1) * size, size, []
+    for src, n in zip(sources, counts):
+        if remaining <= 0:
+            break
+        if offset >= n:
+            offset -= n
+            continue
+        chunk = await failing_rows(datasette, src, filters, remaining, offset)
+        rows += chunk
+        remaining -= len(chunk)
+        offset = 0
+    return rows, sum(counts)
+
+
+async def _sources(datasette, request) -> tuple[list[Source], str | None]:
+    if "database" in request.url_vars:
+        src = await database_source(datasette, request, TABLES)
+        return [src], src.name
+    await ensure_allowed(datasette, request.actor)
+    return await visible_sources(datasette, request.actor, TABLES), None
+
+
+def _short(value: object, length: int = 12) -> str:
+    text = "(空)" if value is None else str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _query(params: dict) -> str:
+    return "?" + urlencode(params) if params else ""
+
+
+async def status_context(datasette, request, sources: list[Source], database: str | None) -> dict:
+    """Everything the status template shows."""
+    filters = Filters.from_request(request)
+    page = int_arg(request, "page", 1, 10**6, 1)
+    size = int_arg(request, "size", 1, MAX_PAGE_SIZE, PAGE_SIZE)
+    urls = Urls(datasette)
+
+    totals: Counter = Counter()
+    per_database = []
+    rules: dict[str, dict] = {}
+    timed_out = False
+    dims: dict[str, tuple[str, str]] = {}
+    breakdowns: dict[str, dict] = defaultdict(lambda: defaultdict(Counter))
+    titles: dict[str, str] = {}
+    for src in sources:
+        head = await headline(src)
+        totals.update(head)
+        per_database.append({"name": src.name, "url": urls.status(src.name), "counts": head})
+        try:
+            for rule_id, r in (await rule_counts(src)).items():
+                merged = rules.setdefault(rule_id, {**r, "counts": Counter(), "reports_failing": 0})
+                merged["counts"].update(r["counts"])
+                merged["reports_failing"] += r["reports_failing"]
+        except QueryInterrupted:
+            timed_out = True
+        titles.update(await format_titles(src))
+        for key, expr, zh, en in await dimensions(src):
+            dims.setdefault(key, (zh, en))
+            for value, counts in (await breakdown(src, expr)).items():
+                breakdowns[key][value].update(counts)
+
+    rule_list = [rules[k] for k in sorted(rules, key=rule_sort_key)]
+    for r in rule_list:
+        r["url"] = urls.status(database) + _query({"rule": r["rule"]}) + "#failing"
+    tables = []
+    for key, (zh, en) in dims.items():
+        values = sorted(breakdowns[key], key=lambda v: (v is None, str(v)))
+        rows = []
+        for v in values:
+            label = "(空)" if v is None else str(v)
+            if key == "format" and v in titles:
+                label = f"{v} · {titles[v]}"
+            filter_url = None
+            if key in ("year", "format") and v is not None:
+                filter_url = urls.status(database) + _query({key: v}) + "#failing"
+            rows.append({"value": v, "label": label, "counts": breakdowns[key][v], "url": filter_url})
+        chart = stacked_bars([(_short(r["value"]), r["counts"]) for r in rows], STATUS_ORDER)
+        tables.append({"key": key, "zh": zh, "en": en, "rows": rows, "chart": chart})
+
+    rows, total = await failing_page(datasette, sources, filters, page, size)
+    pages = max((total + size - 1) // size, 1)
+    base = filters.params()
+    if size != PAGE_SIZE:
+        base["size"] = str(size)
+    here = urls.status(database)
+    options = await _filter_options(sources)
+    return {
+        "database": database,
+        "gr_crumbs": [("勾稽检查", here)],
+        "sources": per_database,
+        "totals": totals,
+        "rules": rule_list,
+        "rules_timed_out": timed_out,
+        "breakdowns": tables,
+        "status_order": STATUS_ORDER,
+        "failing": {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "size": size,
+            "filters": filters,
+            "options": options,
+            "prev_url": here + _query({**base, "page": page - 1}) + "#failing" if page > 1 else None,
+            "next_url": here + _query({**base, "page": page + 1}) + "#failing" if page < pages else None,
+            "csv_url": urls.failing(database, "csv") + _query(filters.params()),
+            "json_url": urls.failing(database, "json") + _query({**base, "page": page} if page > 1 else base),
+            "reset_url": here + "#failing",
+        },
+        "checks_url": urls.table(database, "checks", status="fail") if database else None,
+        "rules_url": urls.table(database, "rules") if database else None,
+        "reports_url": urls.table(database, "reports") if database else None,
+    }
+
+
+async def _filter_options(sources: list[Source]) -> dict[str, list]:
+    rules: dict[str, str] = {}
+    years: set[int] = set()
+    formats: dict[str, str] = {}
+    for src in sources:
+        for r in await src.rows("select rule, description_zh from rules"):
+            rules.setdefault(r["rule"], r["description_zh"])
+        for r in await src.rows("select distinct year from reports where year is not null"):
+            years.add(r["year"])
+        formats.update(await format_titles(src))
+    return {
+        "rules": [(k, rules[k]) for k in sorted(rules, key=rule_sort_key)],
+        "years": sorted(years),
+        "formats": sorted(formats.items()),
+    }
+
+
+async def instance_status(datasette, request) -> Response:
+    """``/-/gaireports``: the status of every served gaireports database."""
+    sources, _ = await _sources(datasette, request)
+    context = await status_context(datasette, request, sources, None)
+    return await render(datasette, request, "gaireports_status.html", context)
+
+
+async def database_status(datasette, request) -> Response:
+    """``/<database>/-/gaireports``: the status of one database."""
+    sources, name = await _sources(datasette, request)
+    context = await status_context(datasette, request, sources, name)
+    return await render(datasette, request, "gaireports_status.html", context)
+
+
+async def failing_rendition(datasette, request) -> Response:
+    """``failing.csv`` (every matching row) and ``failing.json`` (one page) of the failing list."""
+    sources, name = await _sources(datasette, request)
+    filters = Filters.from_request(request)
+    page = int_arg(request, "page", 1, 10**6, 1)
+    size = int_arg(request, "size", 1, MAX_PAGE_SIZE, PAGE_SIZE)
+    urls = Urls(datasette)
+    if request.url_vars["ext"] == "csv":
+        rows = []
+        for src in sources:
+            offset = 0
+            while True:
+                chunk = await failing_rows(datasette, src, filters, CSV_CHUNK, offset)
+                rows += chunk
+                if len(chunk) < CSV_CHUNK:
+                    break
+                offset += CSV_CHUNK
+        return csv_response(
+            datasette,
+            FAILING_COLUMNS,
+            ([r[c] for c in FAILING_COLUMNS] for r in rows),
+            f"failing-checks{'-' + name if name else ''}.csv",
+        )
+    rows, total = await failing_page(datasette, sources, filters, page, size)
+    base = {**filters.params(), **({"size": str(size)} if size != PAGE_SIZE else {})}
+    next_url = None
+    if page * size < total:
+        next_url = datasette.absolute_url(request, urls.failing(name, "json") + _query({**base, "page": page + 1}))
+    return json_response(
+        datasette,
+        {
+            "database": name,
+            "filters": filters.params(),
+            "total": total,
+            "page": page,
+            "size": size,
+            "columns": list(FAILING_COLUMNS),
+            "rows": [{c: r[c] for c in FAILING_COLUMNS} for r in rows],
+            "next_url": next_url,
+        },
+    )
+
