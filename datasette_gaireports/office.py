@@ -1,4 +1,4 @@
-"""Readers for reports published as office files: .docx, .pdf, and .doc/.wps through a converter.
+"""Readers for reports published as office files: .docx, .pdf, and .doc/.wps through LibreOffice.
 
 Registered as a built-in ``gaireports_read`` hook: a file is claimed by its
 content (ZIP holding ``word/document.xml``, ``%PDF``, an OLE container), so a
@@ -21,11 +21,10 @@ from .hookspecs import hookimpl
 from .office_docx import read_docx
 from .office_pdf import read_pdf
 from .readers import Document, Unreadable
-from .tokens import text_tokens
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-WORD_STREAM = "WordDocument".encode("utf-16-le")
 CONVERT_TIMEOUT = 180
+OLE_KINDS = {".doc": "Word 97-2003 document (.doc)", ".wps": "WPS document (.wps)"}
 
 
 def find_tool(*names: str) -> str | None:
@@ -57,7 +56,7 @@ def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
     """Convert files with LibreOffice headless (one process for all); the converted paths in order."""
     tool = soffice()
     if tool is None:
-        raise Unreadable("LibreOffice (soffice) is not installed")
+        raise Unreadable("converting it needs LibreOffice (soffice), which is not installed")
     outdir.mkdir(parents=True, exist_ok=True)
     cmd = [tool, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
            "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
@@ -96,36 +95,17 @@ def read_zip(data: bytes) -> Document:
 
 
 def read_ole(data: bytes, path: str) -> Document:
-    """A Word 97-2003 or WPS document: LibreOffice to .docx, else antiword to text."""
-    suffix = PurePosixPath(path).suffix.lower() if path else ""
-    kind = {".wps": "WPS document (.wps)", ".doc": "Word 97-2003 document (.doc)"}.get(
-        suffix, "Word 97-2003 or WPS document (.doc/.wps)")
-    if soffice():
-        with tempfile.TemporaryDirectory(prefix="gaireports-ole-") as tmp:
-            src = Path(tmp) / f"report{suffix if suffix in ('.doc', '.wps') else '.doc'}"
-            src.write_bytes(data)
-            try:
-                (out,) = convert([src], "docx", Path(tmp) / "out")
-            except Unreadable as exc:
-                raise Unreadable(f"a {kind}: {exc}") from exc
-            doc = read_docx(out.read_bytes())
-        doc.reader = f"{suffix.lstrip('.') or 'doc'} via LibreOffice"
-        return doc
-    antiword = find_tool("antiword")
-    if antiword and WORD_STREAM in data:
-        return _antiword(antiword, data, suffix)
-    raise Unreadable(
-        f"a {kind}: converting it needs LibreOffice (soffice) or antiword, and neither is installed"
-    )
-
-
-def _antiword(tool: str, data: bytes, suffix: str) -> Document:
-    with tempfile.NamedTemporaryFile(suffix=suffix or ".doc") as f:
-        f.write(data)
-        f.flush()
-        done = subprocess.run([tool, "-m", "UTF-8.txt", "-w", "0", f.name], capture_output=True,
-                              timeout=CONVERT_TIMEOUT, check=False)
-    if done.returncode != 0:
-        raise Unreadable(f"antiword could not read it: {done.stderr.decode('utf-8', 'replace').strip()[:300]}")
-    text = done.stdout.decode("utf-8", "replace")
-    return Document(text, list(text_tokens(text)), "utf-8", f"{suffix.lstrip('.') or 'doc'} via antiword")
+    """A Word 97-2003 or WPS document, converted to .docx by LibreOffice and read as such."""
+    suffix = PurePosixPath(path).suffix.lower()
+    ext = suffix if suffix in OLE_KINDS else ".doc"
+    kind = OLE_KINDS.get(suffix, "Word 97-2003 or WPS document (.doc/.wps)")
+    with tempfile.TemporaryDirectory(prefix="gaireports-ole-") as tmp:
+        src = Path(tmp) / f"report{ext}"
+        src.write_bytes(data)
+        try:
+            (out,) = convert([src], "docx", Path(tmp) / "out")
+        except Unreadable as exc:
+            raise Unreadable(f"a {kind}: {exc}") from exc
+        doc = read_docx(out.read_bytes())
+    doc.reader = f"{ext.lstrip('.')} via LibreOffice"
+    return doc

@@ -19,6 +19,8 @@ from .readers import Document, Unreadable
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_DOCX_XML = 200 * 1024 * 1024
+SLIVER = 0.1
+"""A grid column narrower than this share of the median column is no column (see :func:`_drop_slivers`)."""
 
 
 def w(tag: str) -> str:
@@ -133,4 +135,32 @@ def table_spans(tbl: etree._Element) -> list[Span]:
             for c in range(col, col + span):
                 owner[(r, c)] = cell
             col += span
+    return _drop_slivers(spans, _grid_widths(tbl))
+
+
+def _grid_widths(tbl: etree._Element) -> list[int | None]:
+    grid = tbl.find(w("tblGrid"))
+    cols = [] if grid is None else grid.findall(w("gridCol"))
+    return [_int(c.get(w("w")), 0) if c.get(w("w")) else None for c in cols]
+
+
+def _drop_slivers(spans: list[Span], widths: list[int | None]) -> list[Span]:
+    """Remove grid columns too narrow to hold a cell of their own.
+
+    Cell borders a hair apart in different rows (common in files converted
+    from .doc) leave a column a few twips wide: a figure spanning it would be
+    followed by a blank cell that is no cell of the printed table.
+    """
+    known = sorted(x for x in widths if x)
+    if not known:
+        return spans
+    floor = known[len(known) // 2] * SLIVER
+    kept = [x is None or x >= floor for x in widths]
+
+    def at(c: int) -> int:
+        return sum(kept[:c]) + max(0, c - len(kept))
+
+    for s in spans:
+        start, end = at(s.col), at(s.col + s.cols)
+        s.col, s.cols = start, max(1, end - start)
     return spans

@@ -20,6 +20,7 @@ from .office_sheet import Grid, Sheet, Span, join_lines, spread
 from .readers import Document, Unreadable
 from .tables import label_index
 from .text import label_key
+from .values import parse_value
 
 EDGE_TOLERANCE = 2.0
 """Points within which two column (or row) edges are the same edge."""
@@ -121,15 +122,23 @@ def repeated_header(first: Grid, rows: Grid) -> int:
 def is_row_tail(last: list[str], first: list[str]) -> bool:
     """True where a page's first row is the rest of the row the page before cut off.
 
-    Told by the labels: a cell of the last row is no known row label, and it
-    becomes one when the cell below is joined to it.
+    Every text of such a row sits under a text of the cut row, and either
+    joining a cell to the one above makes a known row label of what was no
+    label, or both rows hold figures only (no label: table 四's one line of
+    figures) and the new one fewer of them.
     """
+    below = [(a, b) for a, b in zip(last, first) if b and b != a]
+    if not below or any(not a for a, _b in below):
+        return False
     known = known_labels()
-    for above, below in zip(last, first):
-        if above and below and below != above:
-            if label_key(above) not in known and label_key(join_lines([above, below])) in known:
-                return True
-    return False
+    if any(label_key(a) not in known and label_key(join_lines([a, b])) in known for a, b in below):
+        return True
+    figures_only = all(not _is_text(t) for t in (*last, *first))
+    return figures_only and sum(map(bool, first)) < sum(map(bool, last))
+
+
+def _is_text(cell: str) -> bool:
+    return parse_value(cell).flag == "not_a_number"
 
 
 def known_labels() -> frozenset[str]:
