@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .layout import Family, Row
-from .text import is_parenthetical, label_key
+from .text import label_key
 from .tokens import Token
 from .values import Number, is_unit, parse_value
 
@@ -162,6 +162,46 @@ def region(name: str, starts: dict[str, int], n: int) -> tuple[int, int]:
     return begin, min(after, default=n)
 
 
+MAX_LABEL_PARTS = 3
+"""A label broken over this many lines (or cells of one row) is still matched."""
+
+
+def is_noise(text: str) -> bool:
+    """A token of stray marks only (``?``, ``？``): no cell of its own in a one-cell-per-line dump."""
+    v = parse_value(text)
+    return v.flag == "noise" and v.number is None
+
+
+def match_label(
+    index: dict[str, tuple[Entry, ...]], tokens: list[Token], i: int, end: int
+) -> tuple[tuple[Entry, ...], int, str] | None:
+    """The row label starting at tokens[i], if any: (its entries, the index after it, its text).
+
+    A label may be broken over up to :data:`MAX_LABEL_PARTS` consecutive
+    tokens of one row (``一、本年新收政府信息公开`` / ``申请数量``), with stray
+    marks between the parts; the longest run of parts whose joined text is a
+    label wins, so a second line holding only the rest of a bracketed note is
+    part of the label too.
+    """
+    first = tokens[i]
+    if len(first.text) > 120 or parse_value(first.text).flag != "not_a_number":
+        return None
+    best = None
+    text, parts, k = "", 0, i
+    while k < end and parts < MAX_LABEL_PARTS and _same_row(first, tokens[k]):
+        t = tokens[k].text
+        if parts and is_noise(t):
+            k += 1
+            continue
+        if len(t) > 120 or parse_value(t).flag != "not_a_number":
+            break
+        text, parts, k = text + t, parts + 1, k + 1
+        entries = index.get(label_key(text))
+        if entries:
+            best = (entries, k, text)
+    return best
+
+
 def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilyScan:
     """Scan tokens[begin:end] for the family's rows (or, for wide families, its run of figures)."""
     if family.shape == "wide":
@@ -172,16 +212,13 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
     last = -1
     i = begin
     while i < end:
-        tok = tokens[i]
-        entries = index.get(label_key(tok.text)) if len(tok.text) <= 120 else None
-        if not entries or parse_value(tok.text).is_number:
+        found = match_label(index, tokens, i, end)
+        if found is None:
             i += 1
             continue
+        entries, j, label_text = found
+        tok = tokens[i]
         entry = next((e for e in entries if e.order > last), entries[0])
-        j, label_text = i + 1, tok.text
-        while j < end and _same_row(tok, tokens[j]) and is_parenthetical(tokens[j].text):
-            label_text += tokens[j].text
-            j += 1
         slots: list[Token] = []
         width = _width(entry.row)
         while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]):
@@ -198,6 +235,29 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
         last = entry.order
         i = max(j, i + 1)
     return FamilyScan(family, hits, [], votes)
+
+
+def fit(slots: list[Token], n: int) -> list[Token]:
+    """The slots of a row with more cells than its ``n`` columns, cut down to its cells.
+
+    Stray marks (a line holding only ``?``) are no cells; blank positions
+    right after the label are the label's own span (a converter writes an
+    empty cell for each column a merged label covers); blank positions at
+    the end are the span of the last figure. What remains beyond ``n`` is
+    kept, to be reported as extra values.
+    """
+    out = list(slots)
+    surplus = len(out) - n
+    if surplus <= 0:
+        return out
+    noise = [k for k, t in enumerate(out) if is_noise(t.text)]
+    for k in reversed(noise[:surplus] if len(noise) > surplus else noise):
+        out.pop(k)
+    while len(out) > n and not out[0].text.strip():
+        out.pop(0)
+    while len(out) > n and not out[-1].text.strip():
+        out.pop()
+    return out
 
 
 def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:
@@ -245,6 +305,8 @@ def _extra(family: Family, row: str, base: str, toks: list[Token], flag: str) ->
 def _long_cells(family: Family, hit: RowHit) -> list[Cell]:
     row = hit.entry.row
     slots = list(hit.slots)
+    if any(parse_value(t.text).is_number or is_unit(t.text) for t in slots):
+        slots = [t for t in slots if not is_noise(t.text)]
     unit_tok = None
     if slots and (is_unit(slots[0].text) or (len(slots) > 1 and not parse_value(slots[0].text).is_number)):
         unit_tok = slots.pop(0)
@@ -264,7 +326,7 @@ def _matrix_cells(family: Family, hit: RowHit, fmt: str) -> list[Cell]:
     if row.heading:
         return _extra(family, row.code, row.code, hit.slots, "value_on_heading")
     cols = family.row_columns(row, fmt)
-    slots = hit.slots
+    slots = fit(hit.slots, len(cols))
     short = 0 < len(slots) < len(cols)
     cells = [_cell(family, row.code, c, tok, "short_row" if short else "") for c, tok in zip(cols, slots)]
     return cells + _extra(family, row.code, row.code, slots[len(cols):], "extra_value")
@@ -272,6 +334,7 @@ def _matrix_cells(family: Family, hit: RowHit, fmt: str) -> list[Cell]:
 
 def _wide_cells(family: Family, run: list[Token], fmt: str) -> list[Cell]:
     names = [(r.code, c) for r in family.data_rows(fmt) for c in family.row_columns(r, fmt)]
+    run = fit(run, len(names))
     short = 0 < len(run) < len(names)
     cells = [_cell(family, r, c, tok, "short_row" if short else "") for (r, c), tok in zip(names, run)]
     return cells + _extra(family, "", family.name, run[len(names):], "extra_value")

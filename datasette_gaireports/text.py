@@ -12,9 +12,11 @@ _T2S = opencc.OpenCC("t2s")
 
 _NUM = "一二三四五六七八九十"
 _NUMBERING = re.compile(
-    rf"^(?:[{_NUM}]+[、.]|[{_NUM}]+(?=\()|\([{_NUM}\d]+\)|\d+[.、](?!\d)|\d+(?=[\u4e00-\u9fff])(?![\d年月日])|其中[:]?|附件\d*[:]?)+"
+    rf"^(?:[{_NUM}]+[、.]|[{_NUM}]+(?=\()|\([{_NUM}\d]+\)|\d+[.、)](?!\d)|\d+(?=[\u4e00-\u9fff])(?![\d年月日])|其中[:]?|附件\d*[:]?)+"
 )
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
+_OPEN_TAIL = re.compile(r"\([^()]*$")
+_CLOSE_HEAD = re.compile(r"^[^()]*\)")
 _NON_WORD = re.compile(r"[^\w]|_")
 
 
@@ -37,9 +39,11 @@ def normalise(text: str) -> str:
 def label_key(text: str) -> str:
     """The key a table label is matched by.
 
-    Numbering (``三、``, ``(一)``, ``1.``, ``其中:``), parenthetical notes,
-    punctuation, quotes and white space are dropped; traditional characters
-    and full-width forms are folded. ``(三)不予 公 开`` and ``3.危及“三安全一稳定”``
+    Numbering (``三、``, ``(一)``, ``1.``, ``1)``, ``其中:``), parenthetical notes
+    (also a note cut off by a line break: the open ``(…`` at the end of a
+    label's first line, the ``…)`` starting its second), punctuation, quotes
+    and white space are dropped; traditional characters and full-width forms
+    are folded. ``(三)不予 公 开`` and ``3.危及“三安全一稳定”``
     become ``不予公开`` and ``危及三安全一稳定``.
     """
     s = normalise(text)
@@ -47,6 +51,7 @@ def label_key(text: str) -> str:
     s = s.replace("?", "")
     s = _NUMBERING.sub("", s)
     s = _PARENTHETICAL.sub("", s)
+    s = _CLOSE_HEAD.sub("", _OPEN_TAIL.sub("", s))
     return _NON_WORD.sub("", s)
 
 

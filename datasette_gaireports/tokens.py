@@ -27,6 +27,29 @@ class Token:
     the rendering has no row boundaries (one cell per line)."""
 
 
+def _cells(line: str) -> list[str] | None:
+    """The cells of a ``|`` or tab separated row; ``None`` for a line that is no row.
+
+    A trailing ``|`` ends the row (``a | b |``), so the empty cell after it is
+    dropped; a tab row keeps its trailing empty cells, which are blank cells
+    of the row (a browser copies a row's last blank cell as a final tab).
+    """
+    s = line.strip(" \u3000\r\n")
+    if _PIPE.search(s):
+        parts = [p.strip() for p in _PIPE.split(s)]
+        if parts and parts[-1] == "":
+            parts.pop()
+        if parts and parts[0] == "" and s[0] in "|｜":
+            parts.pop(0)
+        return parts
+    if "\t" in s.strip():
+        parts = [p.strip() for p in s.split("\t")]
+        while parts and parts[0] == "":
+            parts.pop(0)
+        return parts
+    return None
+
+
 def text_tokens(text: str) -> Iterator[Token]:
     """Tokens of a plain-text dump.
 
@@ -40,19 +63,15 @@ def text_tokens(text: str) -> Iterator[Token]:
         s = line.strip()
         if not s:
             continue
-        if _PIPE.search(s) or "\t" in s:
-            parts = [p.strip() for p in re.split(r"[|｜\t]", s)]
-            if parts and parts[-1] == "":
-                parts.pop()
-            if parts and parts[0] == "" and (s[0] in "|｜"):
-                parts.pop(0)
-            if not any(parts):
-                continue
-            if len(parts) == 1:
-                yield Token(parts[0], lineno, f"line {lineno}")
-                continue
-            row_id += 1
-            for col, cell in enumerate(parts, 1):
-                yield Token(cell, lineno, f"line {lineno}, cell {col}", row=row_id)
+        parts = _cells(line)
+        if parts is None:
+            yield Token(s, lineno, f"line {lineno}")
             continue
-        yield Token(s, lineno, f"line {lineno}")
+        if not any(parts):
+            continue
+        if len(parts) == 1:
+            yield Token(parts[0], lineno, f"line {lineno}")
+            continue
+        row_id += 1
+        for col, cell in enumerate(parts, 1):
+            yield Token(cell, lineno, f"line {lineno}, cell {col}", row=row_id)
