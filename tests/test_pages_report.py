@@ -22,6 +22,12 @@ TITLE_ATTACK = "<script>alert(1)</script>市2019年度政府信息公开工作�
 AGENCY_ATTACK_TITLE = '"<script src=//evil.example/a.js?市2019年度政府信息公开工作报告'
 
 
+
+@pytest.fixture(autouse=True)
+def no_rich_tracebacks(monkeypatch):
+    """Datasette prints a rich traceback, locals included, for every 4xx when rich is installed: slow, and noise here."""
+    monkeypatch.setattr("datasette.handle_exception.rich", None)
+
 def report_ids(db: Path) -> dict[str, str]:
     conn = sqlite3.connect(db)
     try:

@@ -196,6 +196,11 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
         [str(y) for y in sorted(by_year)], [(f.key, f.zh) for f in FIGURES], chart_values
     )
     pairs = await _carry_over(src, reports)
+    if "related_report_id" in await src.columns("checks"):
+        for p in pairs:
+            p["checks_url"] = urls.table(
+                src.name, "checks", report_id=p["to"]["report_id"], related_report_id=p["from"]["report_id"]
+            )
     return {
         "database": src.name,
         "gr_crumbs": [("勾稽检查", urls.status(src.name)), (agency["name"], urls.agency(src.name, agency_id))],

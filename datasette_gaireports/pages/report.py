@@ -358,6 +358,17 @@ class _Builder:
         return [head_row], body
 
 
+def _left_count(fam: Family | None, rule_id: str, scope: str, fmt: str | None, cells: list[str]) -> int | None:
+    """How many of a check's cells form its left side, from the rule in the family layout."""
+    for rule in fam.rules if fam else ():
+        if rule.id != rule_id:
+            continue
+        for inst in rule.instances:
+            if inst.scope == scope and fmt in inst.formats and list(inst.cells) == cells:
+                return len(inst.left)
+    return None
+
+
 def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dict) -> dict | None:
     """One family's table of a report, or ``None`` where the report has none."""
     if not rows or fmt not in fam.formats:
@@ -389,8 +400,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
     fams = families()
     checks = await src.rows(
         """
-        select c.rule, c.scope, c.status, c.left, c.right, c.difference, c.cells, c.missing,
-               ru.family, ru.relation, ru.severity, ru.description_zh, ru.description_en, ru.formula
+        select c.*, ru.family, ru.relation, ru.severity, ru.description_zh, ru.description_en, ru.formula
         from checks c left join rules ru on ru.rule = c.rule
         where c.report_id = ?
         """,
@@ -422,6 +432,9 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
             "cells": cell_codes,
             "missing": json.loads(c["missing"] or "[]"),
             "check_url": urls.row(src.name, "checks", report_id, c["rule"], c["scope"]),
+            "note": c.get("note"),
+            "related_report_id": c.get("related_report_id"),
+            "related_url": urls.report(src.name, c["related_report_id"]) if c.get("related_report_id") else None,
         }
         if c["status"] in ("fail", "warning"):
             for code in cell_codes:
@@ -453,16 +466,19 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
     for entry in legend + warnings:
         placed = labels.get(entry["family"] or "", {})
         fam = fams.get(entry["family"] or "")
+        left = _left_count(fam, entry["rule"], entry["scope"], rep["format"], entry["cells"])
         entry["cell_details"] = [
             {
                 "cell": code,
+                "side": None if left is None else "left" if k < left else "right",
                 "label": cell_label(fam, code, rep["format"]) if fam else code,
+                "here": code in placed,
                 "display": placed[code]["display"] if code in placed else "",
-                "blank": placed[code]["blank"] if code in placed else True,
+                "blank": placed[code]["blank"] if code in placed else None,
                 "raw": placed[code]["raw"] if code in placed else None,
                 "line": placed[code]["line"] if code in placed else None,
             }
-            for code in entry["cells"]
+            for k, code in enumerate(entry["cells"])
         ]
     counts = Counter(c["status"] for c in checks)
     text = rep.pop("text") or ""
