@@ -321,3 +321,41 @@ async def test_report_derived_text_is_escaped(hostile_db):
     assert str(escape(agency)) in status  # in the failing list
     data = (await ds.client.get(page(report_id, ".json"))).json()
     assert data["report"]["agency_printed"] == printed  # renditions keep the text as it is
+
+
+def _widths(head: list[list[dict]], body: list[dict]) -> list[int]:
+    """The number of columns each header and body row fills, counting cells spanning down from rows above."""
+    rows = [[(h.get("colspan", 1), h.get("rowspan", 1)) for h in r] for r in head]
+    rows += [[(i.get("colspan") or 1, i.get("rowspan") or 1) for i in r["items"]] for r in body]
+    spans: list[tuple[int, int]] = []  # (rows still covered, columns) of cells spanning down
+    widths = []
+    for cells in rows:
+        widths.append(sum(cols for _, cols in spans) + sum(cols for cols, _ in cells))
+        spans = [(n - 1, cols) for n, cols in spans if n > 1]
+        spans += [(rowspan - 1, cols) for cols, rowspan in cells if rowspan > 1]
+    return widths
+
+
+@pytest.mark.parametrize(
+    "family, fmt",
+    [(f.name, fmt) for f in families() for fmt in sorted(f.formats)],
+)
+def test_every_layout_builds_a_rectangular_table(family, fmt):
+    """Every family and format of the layouts, filled with figures, gives rows of one width."""
+    from datasette_gaireports.pages.report import reconstruct
+
+    fam = {f.name: f for f in families()}[family]
+    if fam.shape == "wide":
+        rows = [{name: 1 for name, _r, _c in fam.wide_columns()}]
+    elif fam.shape == "long":
+        rows = [{fam.row_key: r.code, "value": 1, "unit": r.unit} for r in fam.data_rows(fmt)]
+    else:
+        rows = [{fam.row_key: r.code, **{c: 1 for c in fam.row_columns(r, fmt)}} for r in fam.data_rows(fmt)]
+    table = reconstruct(fam, fmt, rows, {}, {})
+    widths = _widths(table["head"], table["body"])
+    assert len(set(widths)) == 1, widths
+    values = [i for r in table["body"] for i in r["items"] if i["type"] == "value"]
+    assert len(values) == len(fam.cell_codes(fmt)) and all(v["display"] == "1" for v in values)
+    labels = [i["text"] for r in table["body"] for i in r["items"] if i["type"] == "label"]
+    if fam.shape != "wide":
+        assert labels == [r.label_for(fmt) for r in fam.rows if fmt in r.columns]
