@@ -110,6 +110,14 @@ class Family:
     """Normalised heading keys that open this table in a report."""
     rules: tuple[Rule, ...] = ()
     notes: str = ""
+    corner: str = ""
+    """Header of the label column where the template prints one (信息内容, 统计指标)."""
+    column_header: str = ""
+    """Header spanning the value columns (table 三's 申请人情况)."""
+    unit_header: str = ""
+    """Header of the unit column of ``long`` families (单位)."""
+    row_groups: dict[str, str] = field(default_factory=dict)
+    """Row code → the upper header it sits under in ``wide`` families (table 四's 行政诉讼)."""
 
     def row(self, code: str) -> Row:
         return self._rows_by_code()[code]

@@ -72,4 +72,5 @@ FAMILY = Family(
     columns=COLUMNS,
     rows=ROWS,
     sections=("主动公开政府信息情况",),
+    corner="信息内容",
 )

@@ -147,4 +147,6 @@ FAMILY = Family(
     rows=ROWS,
     sections=("政府信息公开情况统计表",),
     rules=RULES,
+    corner="统计指标",
+    unit_header="单位",
 )

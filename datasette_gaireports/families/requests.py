@@ -142,4 +142,5 @@ FAMILY = Family(
     sections=("收到和处理政府信息公开申请情况",),
     rules=RULES,
     notes="本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和",
+    column_header="申请人情况",
 )

@@ -50,4 +50,5 @@ FAMILY = Family(
     rows=ROWS,
     sections=("政府信息公开行政复议行政诉讼情况", "行政复议行政诉讼情况"),
     rules=RULES,
+    row_groups=GROUP_HEADER,
 )

@@ -16,7 +16,6 @@ from typing import Any
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
-from ..families import review as review_family
 from ..layout import Family, Row
 from .common import (
     STATUS_ORDER,
@@ -38,15 +37,6 @@ from .labels import cell_label, column_label, scope_label
 
 BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules")
 
-PRESENTATION: dict[str, dict[str, Any]] = {
-    "active": {"corner": "信息内容"},
-    "requests": {"column_header": "申请人情况"},
-    "review": {"row_groups": review_family.GROUP_HEADER},
-    "legacy": {"corner": "统计指标", "unit_header": "单位"},
-}
-"""Header texts the official layouts print that the family descriptions do not
-(yet) carry; a family attribute of the same name takes precedence."""
-
 REPORT_FIELDS = (
     "report_id", "source", "file_name", "status", "reason", "format", "year", "published", "agency_id",
     "agency_printed", "agency_source", "title", "sha256", "bytes", "encoding", "reader", "parser_version",
@@ -56,13 +46,6 @@ CSV_COLUMNS = (
     "family", "table_no", "row", "row_label", "level", "column", "column_label", "cell", "value", "unit",
     "raw", "position", "line", "flag", "failing_checks", "warning_checks",
 )
-
-
-def _presentation(fam: Family, name: str, default: Any) -> Any:
-    value = getattr(fam, name, None)
-    if value:
-        return value
-    return PRESENTATION.get(fam.name, {}).get(name, default)
 
 
 def _slug(text: str) -> str:
@@ -184,10 +167,10 @@ class _Builder:
         data = [r for r in shown if not r.heading]
         cols = [fam.column(c) for c in (fam.row_columns(data[0], self.fmt) if data else ())]
         max_level = max((r.level for r in shown), default=0)
-        top = _presentation(fam, "column_header", "")
+        top = fam.column_header
         grouped = any(c.group for c in cols)
         levels = (1 if top else 0) + (2 if grouped else 1)
-        corner = _presentation(fam, "corner", f"({fam.notes})" if fam.notes else "")
+        corner = fam.corner or (f"({fam.notes})" if fam.notes else "")
         head: list[list[dict]] = [[{"text": corner, "colspan": max_level + 1, "rowspan": levels, "cls": "gr-corner"}]]
         if top:
             head[0].append({"text": top, "colspan": len(cols), "rowspan": 1})
@@ -264,7 +247,7 @@ class _Builder:
         """Sections under full-width heading rows, each with its own column header."""
         fam = self.fam
         width = max((len(fam.row_columns(r, self.fmt)) for r in shown if not r.heading), default=0)
-        corner = _presentation(fam, "corner", "")
+        corner = fam.corner
         body: list[dict] = []
         current: tuple[str, ...] | None = None
         for r in shown:
@@ -295,7 +278,7 @@ class _Builder:
     def _wide(self, shown: list[Row], by_code: dict) -> tuple[list, list]:
         """No row labels: a header of row groups, rows and columns over one line of figures."""
         fam = self.fam
-        groups = _presentation(fam, "row_groups", {})
+        groups = fam.row_groups
         segments = [(r, [fam.column(c) for c in fam.row_columns(r, self.fmt)]) for r in shown if not r.heading]
         three = any(groups.get(r.code) for r, _ in segments)
         first: list[dict] = []
@@ -329,8 +312,8 @@ class _Builder:
         fam = self.fam
         prose = self.fmt == "prose"
         head_row = [
-            {"text": _presentation(fam, "corner", ""), "colspan": 1, "rowspan": 1, "cls": "gr-corner"},
-            {"text": _presentation(fam, "unit_header", ""), "colspan": 1, "rowspan": 1},
+            {"text": fam.corner, "colspan": 1, "rowspan": 1, "cls": "gr-corner"},
+            {"text": fam.unit_header, "colspan": 1, "rowspan": 1},
             {"text": fam.columns[0].label, "colspan": 1, "rowspan": 1, "column": fam.columns[0].code},
         ]
         if prose:
