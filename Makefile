@@ -17,6 +17,10 @@ serve:
 test:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Chromium could not be installed here: the browser tests will be skipped"
+	@(command -v soffice >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .) \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui fonts-wqy-zenhei >/dev/null) \
+		|| echo "LibreOffice could not be installed here: the .doc/.wps and PDF rendition tests will be skipped"
 	$(PYTHON) -m pip install -q -e '.[test]'
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest
