@@ -7,7 +7,7 @@ from pathlib import Path
 from datasette import hookimpl
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from .pages import ROUTES, links
+from .pages import ROUTES, errors, links
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -52,3 +52,20 @@ def menu_links(datasette, actor):
         return await links.menu_links(datasette, actor)
 
     return inner
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    error = errors.client_error(exception)
+    if error is None:
+        return None
+
+    async def inner():
+        return await errors.error_response(datasette, request, *error)
+
+    return inner
+
+
+@hookimpl
+def startup(datasette):
+    errors.quiet_default_handler()

@@ -19,11 +19,6 @@ CARRIED_IN_2019 = "二、上年结转政府信息公开申请数量\n\n?0\n\n?0\
 
 
 
-@pytest.fixture(autouse=True)
-def no_rich_tracebacks(monkeypatch):
-    """Datasette prints a rich traceback, locals included, for every 4xx when rich is installed: slow, and noise here."""
-    monkeypatch.setattr("datasette.handle_exception.rich", None)
-
 @pytest.fixture(scope="session")
 def two_years_db(tmp_path_factory) -> Path:
     """铁岭 2019 (seed 000) and a 2020 copy whose 上年结转 prints 5 natural persons (total 5)."""

@@ -23,11 +23,6 @@ AGENCY_ATTACK_TITLE = '"<script src=//evil.example/a.js?市2019年度政府信�
 
 
 
-@pytest.fixture(autouse=True)
-def no_rich_tracebacks(monkeypatch):
-    """Datasette prints a rich traceback, locals included, for every 4xx when rich is installed: slow, and noise here."""
-    monkeypatch.setattr("datasette.handle_exception.rich", None)
-
 def report_ids(db: Path) -> dict[str, str]:
     conn = sqlite3.connect(db)
     try:

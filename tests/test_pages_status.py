@@ -20,11 +20,6 @@ DB_STATUS = "/gaireports/-/gaireports"
 
 
 
-@pytest.fixture(autouse=True)
-def no_rich_tracebacks(monkeypatch):
-    """Datasette prints a rich traceback, locals included, for every 4xx when rich is installed: slow, and noise here."""
-    monkeypatch.setattr("datasette.handle_exception.rich", None)
-
 def figure(html: str, name: str) -> int:
     m = re.search(rf'data-figure="{name}">(\d+)<', html)
     assert m, name
@@ -312,3 +307,17 @@ async def test_base_url(corpus_db):
     assert all(h.startswith("/prefix/") for h in re.findall(r'href="(/[^"]*)"', page.text))
     data = (await ds.client.get("/gaireports/-/gaireports/failing.json")).json()
     assert data["rows"][0]["report_url"].startswith("/prefix/gaireports/-/gaireports/report/")
+
+
+@pytest.mark.asyncio
+async def test_client_errors_answer_without_crashing(seeds_db):
+    """Unmatched and unknown paths are 404 pages, whatever else is installed (rich makes Datasette's own handler raise)."""
+    from datasette.app import Datasette
+
+    ds = Datasette([str(seeds_db)])
+    name = seeds_db.stem
+    for path in (f"/{name}/reports/x/y/z/w", "/nope", f"/{name}/nosuch", f"/{name}/-/gaireports/report/nope"):
+        response = await ds.client.get(path)
+        assert response.status_code == 404, path
+        assert "Error 404" in response.text or "not found" in response.text.lower(), path
+    assert (await ds.client.get(f"/{name}/nosuch.json")).json()["status"] == 404
