@@ -16,6 +16,10 @@ _YEAR_WORD = re.compile(r"((?:19|20)\d{2})\s*年(?!\d|\s*\d+\s*月)")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
 _PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|时间|日期)\s*[:]?\s*" + _DATE.pattern)
 _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区)$")
+_REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
+TOWNSHIP_BODIES = (("街道", "办事处"), ("镇", "人民政府"), ("乡", "人民政府"))
+"""A township printed bare (城关镇, 新华街道) names its people's government or its street office."""
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{4,40}$")
 _BODY_WORDS = ("政府", "办公室", "办公厅", "局", "委员会", "委", "厅", "部", "署", "院", "管委会", "中心", "办", "所", "街道", "镇", "乡", "处", "队", "会", "站")
 
 # Where a report prints no body name: "<place><domain>微博/网站…" in its text gives
@@ -61,16 +65,30 @@ def find_title(lines: list[str], page_title: str = "") -> str:
 
 
 def agency_from_title(title: str) -> str:
-    """The body's name as the title prints it: the words before the year or the report words."""
+    """The body's name as the title prints it: the words before the year and the report words.
+
+    ``某局2021年政府信息公开工作年度报告``, ``某局关于2021年度政府信息公开工作的年度报告``,
+    ``某局政府信息公开工作2021年度报告`` and ``2021年某局政府信息公开工作年度报告`` all give
+    ``某局``; a title naming no body (``2021年度政府信息公开工作年度报告``) gives ``""``.
+    """
     s = re.sub(r"\s+", "", title)
     m = _YEAR_IN_TITLE.search(s)
-    name = s[: m.start()] if m and m.start() > 0 else _TITLE.split(s)[0]
-    name = re.sub(r"^关于", "", name).strip("(),:、 ")
+    words = _REPORT_WORDS.search(s)
+    end = words.start() if words else len(s)
+    if m and 0 < m.start() < end:
+        end = m.start()
+    start = m.end() if m and m.start() == 0 else 0
+    name = s[start:end]
+    name = re.sub(r"^关于|关于$", "", name).strip("(),:、 ")
     return name
 
 
 def complete_name(name: str, text: str) -> tuple[str, str]:
-    """A bare place (铁岭市) names its people's government; prefer the full form the text prints."""
+    """A bare place (铁岭市, 城关镇) names its people's government; prefer the full form the text prints."""
+    for place, body in TOWNSHIP_BODIES:
+        if name.endswith(place) and len(name) > len(place):
+            full = name + body
+            return full, f"text prints {full}" if full in text else f"bare township name {name}: its {body}"
     if not name or not _BARE_PLACE.match(name) or name.endswith(_BODY_WORDS):
         return name, ""
     full = name + "人民政府"
@@ -119,8 +137,38 @@ def _iso(m: re.Match[str]) -> str | None:
     return None
 
 
+def iso_date(text: str) -> str | None:
+    """The first date a text prints (``2022年1月20日``, ``2022-01-20 09:30``) as an ISO date."""
+    m = _DATE.search(normalise(text))
+    return _iso(m) if m else None
+
+
+def _date_line(line: str) -> str | None:
+    """The ISO date of a line that holds only a date (a signature's date, ``(2019年3月5日)``)."""
+    m = _DATE.fullmatch(normalise(line).strip().strip("() "))
+    return _iso(m) if m else None
+
+
+def signature(lines: list[str]) -> tuple[str, str | None]:
+    """(body name, ISO date) of the signature under the report: a body's name on the line above its last date line.
+
+    Either part is empty where the report prints none.
+    """
+    stripped = [normalise(line).strip() for line in lines if line.strip()]
+    for k in range(len(stripped) - 1, -1, -1):
+        date = _date_line(stripped[k])
+        if date is None:
+            continue
+        above = re.sub(r"\s+", "", stripped[k - 1]) if k else ""
+        if _SIGNATURE.match(above) and above.endswith(_BODY_WORDS) and not _TITLE.search(above):
+            return above, date
+        return "", date
+    return "", None
+
+
 def find_published(lines: list[str], page_meta: dict[str, str]) -> str | None:
-    """Publication date: the page's 发布日期, else the signature date at the end, else a dated first line."""
+    """Publication date: the page's 发布日期, else the last line holding only a date (the signature's,
+    before any appended statistics table; or a dated first line)."""
     for key in ("published",):
         if page_meta.get(key):
             return page_meta[key]
@@ -128,16 +176,7 @@ def find_published(lines: list[str], page_meta: dict[str, str]) -> str | None:
         m = _PAGE_DATE.search(normalise(line))
         if m and _iso(m):
             return _iso(m)
-    tail = [normalise(line).strip() for line in lines[-25:] if line.strip()]
-    for line in reversed(tail):
-        m = _DATE.fullmatch(line.strip("() "))
-        if m and _iso(m):
-            return _iso(m)
-    for line in lines[:3]:
-        m = _DATE.fullmatch(normalise(line).strip().strip("()"))
-        if m and _iso(m):
-            return _iso(m)
-    return None
+    return signature(lines)[1]
 
 
 def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
@@ -152,6 +191,11 @@ def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
         printed = agency_from_title(meta.title)
         if printed:
             meta.agency_printed, meta.agency_source, meta.agency_evidence = printed, "title", meta.title
+    if not meta.agency_printed:
+        signed, _date = signature(lines)
+        if signed:
+            meta.agency_printed, meta.agency_source = signed, "text"
+            meta.agency_evidence = f"signature {signed}"
     if not meta.agency_printed and page_meta.get("publisher"):
         meta.agency_printed, meta.agency_source = page_meta["publisher"], "page"
         meta.agency_evidence = f"page metadata 发布机构 {page_meta['publisher']}"

@@ -32,14 +32,17 @@ def _p(code: str, regex: str, zero: bool = False) -> Pattern:
 PATTERNS: tuple[Pattern, ...] = (
     _p("requests_received", r"(?:收到|受理|接到|接收)[^,;。]{0,20}?(?:依申请公开|公开申请|信息公开申请|公开政府信息申请|申请)[^0-9,;。]{0,6}?" + _N),
     _p("requests_received", r"(?:依申请公开|信息公开申请)[^0-9,;。]{0,6}?(?:共|合计)" + _N),
-    _p("requests_online", r"(?:网上|网络|在线|互联网|电子邮件|数据电文)[^,;。()]{0,30}?申请[^0-9,;。]{0,2}?" + _N),
+    _p("requests_online", r"(?:网上|网络|在线|互联网|电子邮件|数据电文)[^0-9,;。()]{0,30}?申请[^0-9,;。]{0,2}?" + _N),
     _p("requests_in_person", r"(?:当面|现场)申请[^0-9,;。]{0,2}?" + _N),
     _p("requests_fax", r"传真(?:申请)?[^0-9,;。]{0,2}?" + _N),
     _p("requests_letter", r"(?:信函|信件|邮寄)(?:申请)?[^0-9,;。]{0,2}?" + _N),
+    _p("active_total", r"主动公开(?:政府)?信息[^0-9,;。]{0,2}?" + _N),
+    _p("reviews", r"行政复议[^0-9,;。]{0,2}?" + _N),
+    _p("lawsuits", r"行政诉讼[^0-9,;。]{0,2}?" + _N),
     _p("reviews", _NONE + r"[^。;]{0,30}?行政复议", zero=True),
     _p("lawsuits", _NONE + r"[^。;]{0,30}?(?:行政)?诉讼", zero=True),
     _p("complaints", _NONE + r"[^。;]{0,30}?(?:举报|投诉)", zero=True),
-    _p("fees_collected", r"(?:没有|未|不)[^。;]{0,6}?收取[^。;]{0,6}?费用", zero=True),
+    _p("fees_collected", r"(?:没有|未|不)[^。;]{0,6}?收取[^。;]{0,10}?费用", zero=True),
 )
 
 _SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")

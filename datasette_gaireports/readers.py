@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from .tokens import Token, text_tokens
 from .values import parse_value
+from .webpage import content_root, drop_chrome_tags, drop_link_lists, page_meta
 
 # Characters frequent in Chinese government prose; decoding candidates are scored by them.
 _COMMON = frozenset(
@@ -41,10 +42,9 @@ _SIGNATURES = (
 )
 _HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|div|p|meta|head)\b", re.I)
 _BLOCK = frozenset(
-    "p div br tr li ul ol h1 h2 h3 h4 h5 h6 section article header footer table tbody thead "
+    "p div br tr td th li ul ol h1 h2 h3 h4 h5 h6 section article header footer table tbody thead "
     "blockquote pre dd dt dl center form hr title".split()
 )
-_DROP = ("script", "style", "noscript", "iframe", "object", "svg", "button", "select", "textarea")
 MAX_SPAN = 200
 
 
@@ -138,14 +138,12 @@ def _span(el: etree._Element, name: str) -> int:
         return 1
 
 
-def table_grid(table: etree._Element) -> list[list[tuple[str, int]]]:
-    """A table as a grid of (text, source line), row and column spans expanded.
+GridCell = tuple[str, int, int]
+"""(text, source line, id of the source cell) of one grid position."""
 
-    A spanned label is repeated in every grid position it covers; a spanned
-    figure is kept once and the other positions are blank, so no figure is
-    counted twice.
-    """
-    grid: dict[tuple[int, int], tuple[str, int]] = {}
+
+def _grid(table: etree._Element) -> list[list[GridCell]]:
+    grid: dict[tuple[int, int], GridCell] = {}
     rows = [tr for tr in table.iter("tr")]
     width = 0
     for r, tr in enumerate(rows):
@@ -158,48 +156,75 @@ def table_grid(table: etree._Element) -> list[list[tuple[str, int]]]:
             text = _cell_text(td)
             line = td.sourceline or 0
             numeric = parse_value(text).is_number
+            origin = id(td)
             for dr in range(_span(td, "rowspan")):
                 for dc in range(_span(td, "colspan")):
                     copy = text if (dr == 0 and dc == 0) or not numeric else ""
-                    grid.setdefault((r + dr, c + dc), (copy, line))
+                    grid.setdefault((r + dr, c + dc), (copy, line, origin))
             c += _span(td, "colspan")
             width = max(width, c)
-    return [[grid.get((r, c), ("", 0)) for c in range(width)] for r in range(len(rows))]
+    return [[grid.get((r, c), ("", 0, 0)) for c in range(width)] for r in range(len(rows))]
+
+
+def table_grid(table: etree._Element) -> list[list[tuple[str, int]]]:
+    """A table as a grid of (text, source line), row and column spans expanded.
+
+    A spanned label is repeated in every grid position it covers; a spanned
+    figure is kept once and the other positions are blank, so no figure is
+    counted twice.
+    """
+    return [[(text, line) for text, line, _o in row] for row in _grid(table)]
+
+
+def row_cells(row: list[GridCell]) -> list[tuple[int, str, int]]:
+    """(column, text, source line) of a grid row's cells, a label spanning columns once.
+
+    The positions a text cell covers to its right are its own span, not cells
+    of the row; the blank positions a spanned figure leaves stay blank cells.
+    """
+    out = []
+    for c, (text, line, origin) in enumerate(row):
+        if c and origin and origin == row[c - 1][2] and text and not parse_value(text).is_number:
+            continue
+        out.append((c, text, line))
+    return out
 
 
 def read_html(text: str, encoding: str) -> Document:
-    """Read an HTML page: tables as grids, other blocks as lines of text."""
+    """Read an HTML page: the report body found inside the site chrome, tables as grids, other blocks as lines.
+
+    The page's own metadata (索引号, 发布机构, 发布日期, 文号, 名称) goes into
+    :attr:`Document.page_meta`.
+    """
     cleaned = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
         root = lxml_html.document_fromstring(cleaned or "<html></html>")
     except (etree.ParserError, ValueError) as exc:
         raise Unreadable(f"HTML that cannot be parsed: {exc}") from exc
-    page_meta: dict[str, str] = {}
-    title = root.find(".//title")
-    if title is not None and _cell_text(title):
-        page_meta["title"] = _cell_text(title)
-    for el in root.iter(*_DROP):
-        el.drop_tree() if el.getparent() is not None else None
-    head = root.find("head")
-    if head is not None:
-        head.drop_tree()
-    grids: list[list[list[tuple[str, int]]]] = []
-    for table in list(root.iter("table")):
+    meta = page_meta(root)
+    drop_chrome_tags(root)
+    body = root.find("body")
+    main = content_root(body if body is not None else root)
+    drop_link_lists(main)
+    grids: list[list[list[GridCell]]] = []
+    for table in list(main.iter("table")):
         if table.find(".//table") is not None:
             continue
-        grids.append(table_grid(table))
+        grids.append(_grid(table))
         marker = etree.Element("span")
         marker.text = f"\n\ue000{len(grids) - 1}\ue000\n"
         marker.tail = table.tail
         parent = table.getparent()
         if parent is not None:
             parent.replace(table, marker)
-    for el in root.iter():
+        else:
+            main = marker
+    for el in main.iter():
         if isinstance(el.tag, str) and el.tag in _BLOCK:
             el.tail = "\n" + (el.tail or "")
             if el.tag != "br":
                 el.text = "\n" + (el.text or "")
-    flat = "".join(root.itertext()).replace("\xa0", " ")
+    flat = "".join(main.itertext()).replace("\xa0", " ")
     tokens: list[Token] = []
     lines: list[str] = []
     row_id = 0
@@ -208,15 +233,16 @@ def read_html(text: str, encoding: str) -> Document:
         m = re.fullmatch(r"\ue000(\d+)\ue000", line)
         if m:
             k = int(m[1])
-            for r, cells in enumerate(grids[k], 1):
-                if not any(t for t, _ in cells):
+            for r, row in enumerate(grids[k], 1):
+                cells = row_cells(row)
+                if not any(t for _c, t, _l in cells):
                     continue
                 row_id += 1
-                lines.append(" | ".join(t for t, _ in cells))
-                for c, (cell, src_line) in enumerate(cells, 1):
-                    tokens.append(Token(cell, src_line, f"table {k + 1}, row {r}, column {c}", row=row_id))
+                lines.append(" | ".join(t for _c, t, _l in cells))
+                for c, cell, src_line in cells:
+                    tokens.append(Token(cell, src_line, f"table {k + 1}, row {r}, column {c + 1}", row=row_id, col=c))
             continue
         if line:
             lines.append(line)
             tokens.append(Token(line, len(lines), f"text line {len(lines)}"))
-    return Document("\n".join(lines), tokens, encoding, "html", page_meta)
+    return Document("\n".join(lines), tokens, encoding, "html", meta)

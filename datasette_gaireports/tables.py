@@ -56,6 +56,8 @@ class RowHit:
     label: Token
     label_text: str
     slots: list[Token]
+    header: dict[str, int] | None = None
+    """Column code → the column its header stands in, for the table the row is in (where known)."""
 
     @property
     def filled(self) -> int:
@@ -202,16 +204,52 @@ def match_label(
     return best
 
 
+def _column_keys(family: Family) -> tuple[tuple[str, str], ...]:
+    return tuple((label_key(c.label), c.code) for c in family.columns if label_key(c.label))
+
+
+def column_of(text: str, keys: tuple[tuple[str, str], ...]) -> str | None:
+    """The column a header cell names: its label, or a longer header ending in it (本年处理决定数量)."""
+    key = label_key(text)
+    for k, code in keys:
+        if key == k or (len(k) >= 4 and key.endswith(k)):
+            return code
+    return None
+
+
+def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> dict[int, dict[str, int]]:
+    """Row id → {column code: column} of the rows that are column headers (they name columns, hold no figure)."""
+    keys = _column_keys(family)
+    found: dict[int, dict[str, int]] = {}
+    numeric: set[int] = set()
+    for tok in tokens[begin:end]:
+        if tok.row is None or tok.col is None:
+            continue
+        if parse_value(tok.text).is_number:
+            numeric.add(tok.row)
+            continue
+        code = column_of(tok.text, keys)
+        if code:
+            found.setdefault(tok.row, {})[code] = tok.col
+    return {r: cols for r, cols in found.items() if r not in numeric}
+
+
 def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilyScan:
     """Scan tokens[begin:end] for the family's rows (or, for wide families, its run of figures)."""
     if family.shape == "wide":
         return FamilyScan(family, {}, _first_run(family, tokens, begin, end), Counter())
     index = label_index(family)
+    headers = header_rows(family, tokens, begin, end) if family.shape == "matrix" else {}
+    header: dict[str, int] = {}
     hits: dict[str, RowHit] = {}
     votes: Counter = Counter()
     last = -1
     i = begin
     while i < end:
+        if tokens[i].row in headers:
+            header.update(headers[tokens[i].row])  # type: ignore[index]
+            i += 1
+            continue
         found = match_label(index, tokens, i, end)
         if found is None:
             i += 1
@@ -226,7 +264,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
                 break
             slots.append(tokens[j])
             j += 1
-        hit = RowHit(entry, tok, label_text, slots)
+        hit = RowHit(entry, tok, label_text, slots, dict(header) if tok.row is not None else None)
         prev = hits.get(entry.row.code)
         if prev is None or (hit.filled, len(hit.slots)) >= (prev.filled, len(prev.slots)):
             hits[entry.row.code] = hit
@@ -240,11 +278,11 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
 def fit(slots: list[Token], n: int) -> list[Token]:
     """The slots of a row with more cells than its ``n`` columns, cut down to its cells.
 
-    Stray marks (a line holding only ``?``) are no cells; blank positions
-    right after the label are the label's own span (a converter writes an
-    empty cell for each column a merged label covers); blank positions at
-    the end are the span of the last figure. What remains beyond ``n`` is
-    kept, to be reported as extra values.
+    Stray marks (a line holding only ``?``) are no cells; blank positions at
+    the end are the span of the last figure (or padding of a short row);
+    blank positions right after the label are the label's own span (a
+    converter writes an empty cell for each column a merged label covers).
+    What remains beyond ``n`` is kept, to be reported as extra values.
     """
     out = list(slots)
     surplus = len(out) - n
@@ -253,11 +291,23 @@ def fit(slots: list[Token], n: int) -> list[Token]:
     noise = [k for k, t in enumerate(out) if is_noise(t.text)]
     for k in reversed(noise[:surplus] if len(noise) > surplus else noise):
         out.pop(k)
-    while len(out) > n and not out[0].text.strip():
-        out.pop(0)
     while len(out) > n and not out[-1].text.strip():
         out.pop()
+    while len(out) > n and not out[0].text.strip():
+        out.pop(0)
     return out
+
+
+def align(slots: list[Token], cols: tuple[str, ...], header: dict[str, int] | None) -> list[Token] | None:
+    """The slots standing under the headers of ``cols``, where the table's header names each column
+    in a column of its own and the row has a cell there; else ``None``."""
+    if not header or any(c not in header for c in cols):
+        return None
+    wanted = [header[c] for c in cols]
+    by_col = {t.col: t for t in slots if t.col is not None}
+    if len(set(wanted)) != len(wanted) or any(w not in by_col for w in wanted):
+        return None
+    return [by_col[w] for w in wanted]
 
 
 def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:
@@ -326,7 +376,9 @@ def _matrix_cells(family: Family, hit: RowHit, fmt: str) -> list[Cell]:
     if row.heading:
         return _extra(family, row.code, row.code, hit.slots, "value_on_heading")
     cols = family.row_columns(row, fmt)
-    slots = fit(hit.slots, len(cols))
+    slots = hit.slots
+    if len(slots) > len(cols):
+        slots = align(slots, cols, hit.header) or fit(slots, len(cols))
     short = 0 < len(slots) < len(cols)
     cells = [_cell(family, row.code, c, tok, "short_row" if short else "") for c, tok in zip(cols, slots)]
     return cells + _extra(family, row.code, row.code, slots[len(cols):], "extra_value")

@@ -9,6 +9,7 @@ from functools import lru_cache
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
+_TO_TRADITIONAL = ("s2t", "s2tw")
 
 _NUM = "一二三四五六七八九十"
 _NUMBERING = re.compile(
@@ -20,9 +21,27 @@ _CLOSE_HEAD = re.compile(r"^[^()]*\)")
 _NON_WORD = re.compile(r"[^\w]|_")
 
 
+@lru_cache(maxsize=1)
+def traditional_only() -> frozenset[str]:
+    """Characters only traditional text uses: OpenCC simplifies them, and a traditional
+    conversion of the result gives them back (後, 縣, 為, but not 乾 or 著, which simplified text uses too)."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    simple = _T2S.convert("\n".join(chars)).split("\n")
+    backs = [opencc.OpenCC(cfg).convert("\n".join(simple)).split("\n") for cfg in _TO_TRADITIONAL]
+    return frozenset(c for k, (c, s) in enumerate(zip(chars, simple)) if s != c and any(b[k] == c for b in backs))
+
+
 def simplify(text: str) -> str:
-    """Traditional to simplified characters (OpenCC ``t2s``)."""
-    return _T2S.convert(text)
+    """Traditional to simplified characters (OpenCC ``t2s``), line by line.
+
+    A line with no character only traditional text uses is left as it is, so
+    simplified text keeps the characters OpenCC would otherwise take for
+    traditional ones (乾县 stays 乾县; 乾縣 becomes 乾县).
+    """
+    trad = traditional_only()
+    if not any(ch in trad for ch in text):
+        return text
+    return "\n".join(_T2S.convert(line) if any(ch in trad for ch in line) else line for line in text.split("\n"))
 
 
 def fold(text: str) -> str:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .values import parse_value
+
 _PIPE = re.compile(r"[|｜]")
 
 
@@ -25,29 +27,42 @@ class Token:
     row: int | None = None
     """Id of the table row the cell shares with its neighbours; ``None`` where
     the rendering has no row boundaries (one cell per line)."""
+    col: int | None = None
+    """The cell's column in its row, where the rendering keeps columns."""
 
 
-def _cells(line: str) -> list[str] | None:
+def _cells(line: str, bordered: bool) -> list[str] | None:
     """The cells of a ``|`` or tab separated row; ``None`` for a line that is no row.
 
     A trailing ``|`` ends the row (``a | b |``), so the empty cell after it is
-    dropped; a tab row keeps its trailing empty cells, which are blank cells
-    of the row (a browser copies a row's last blank cell as a final tab).
+    dropped; a leading ``|`` is a border only where the dump draws borders
+    (``bordered``), else it follows an empty first cell. A tab row keeps its
+    empty cells, first and last (a browser copies a blank cell as an empty
+    field), except the indentation of a line of prose.
     """
     s = line.strip(" \u3000\r\n")
     if _PIPE.search(s):
         parts = [p.strip() for p in _PIPE.split(s)]
         if parts and parts[-1] == "":
             parts.pop()
-        if parts and parts[0] == "" and s[0] in "|｜":
+        if parts and parts[0] == "" and bordered:
             parts.pop(0)
         return parts
-    if "\t" in s.strip():
+    if "\t" in s:
         parts = [p.strip() for p in s.split("\t")]
-        while parts and parts[0] == "":
-            parts.pop(0)
+        filled = [p for p in parts if p]
+        if len(filled) == 1 and parts[-1] and parse_value(parts[-1]).flag == "not_a_number":
+            return filled
         return parts
     return None
+
+
+def _bordered(lines: list[str]) -> bool:
+    """True where the ``|`` rows start with a ``|`` (a border) even where their first cell holds text,
+    as Markdown-style dumps draw them; where some rows start with text, a leading ``|`` follows an
+    empty first cell."""
+    rows = [s for s in (line.strip(" \u3000\t") for line in lines) if len(_PIPE.findall(s)) >= 2 and _PIPE.sub("", s).strip()]
+    return bool(rows) and sum(1 for s in rows if not _PIPE.match(s)) <= len(rows) // 20
 
 
 def text_tokens(text: str) -> Iterator[Token]:
@@ -58,12 +73,14 @@ def text_tokens(text: str) -> Iterator[Token]:
     blank cells). Lines of separators alone (``||||``) are spanned-cell filler
     and carry nothing.
     """
+    lines = text.splitlines()
+    bordered = _bordered(lines)
     row_id = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(lines, 1):
         s = line.strip()
         if not s:
             continue
-        parts = _cells(line)
+        parts = _cells(line, bordered)
         if parts is None:
             yield Token(s, lineno, f"line {lineno}")
             continue
@@ -73,5 +90,5 @@ def text_tokens(text: str) -> Iterator[Token]:
             yield Token(parts[0], lineno, f"line {lineno}")
             continue
         row_id += 1
-        for col, cell in enumerate(parts, 1):
-            yield Token(cell, lineno, f"line {lineno}, cell {col}", row=row_id)
+        for col, cell in enumerate(parts):
+            yield Token(cell, lineno, f"line {lineno}, cell {col + 1}", row=row_id, col=col)
