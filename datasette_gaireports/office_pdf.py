@@ -5,8 +5,10 @@ rectangle over several grid positions and is expanded by
 :func:`~.office_sheet.spread`. A table that ends a page and one that opens
 the next page with the same left and right edges are one table: their
 columns are laid on the union of both pages' column edges and the header
-rows the new page repeats are dropped. Page numbers in the top and bottom
-margins are left out. A PDF with no text layer is a scan: it is refused.
+rows the new page repeats are dropped; a row the page break cut in two is
+joined again. Page numbers, and lines repeated in the top or bottom margin of
+several pages (running headers), are left out. A PDF with no text layer is a
+scan: it is refused.
 """
 
 from __future__ import annotations
@@ -172,11 +174,28 @@ def _inside(ch: dict, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def page_items(page, number: int) -> list[tuple[float, object]]:
+@dataclass
+class Line:
+    """A line of text outside the page's tables."""
+
+    text: str
+    margin: bool
+    """In the top or bottom margin, where running headers and page numbers sit."""
+
+    @property
+    def shape(self) -> str:
+        """The text with its digits masked: the same on every page for a running header or page number."""
+        return re.sub(r"\d+", "#", self.text)
+
+
+Item = tuple[float, "Part | Line"]
+
+
+def page_items(page, number: int) -> list[Item]:
     """A page's tables (as :class:`Part`) and text lines, each with its top, top to bottom."""
     page = page.dedupe_chars()
-    chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
-    items: list[tuple[float, object]] = []
+    chars = [c for c in page.chars if c["text"].strip()]
+    items: list[Item] = []
     table_boxes = []
     for found in page.find_tables():
         boxes = [tuple(b) for b in found.cells]
@@ -189,12 +208,20 @@ def page_items(page, number: int) -> list[tuple[float, object]]:
     rest = [c for c in chars if not any(_inside(c, b) for b in table_boxes)]
     height = float(page.height)
     for top, bottom, text in text_lines(rest):
-        in_margin = top < height * MARGIN or bottom > height * (1 - MARGIN)
-        if in_margin and _PAGE_NUMBER.match(text):
-            continue
-        items.append((top, text))
+        items.append((top, Line(text, top < height * MARGIN or bottom > height * (1 - MARGIN))))
     items.sort(key=lambda item: item[0])
     return items
+
+
+def drop_running_lines(pages: list[list[Item]]) -> list[list[Item]]:
+    """Pages without their page numbers and the margin lines repeated on several pages."""
+    margins = [{item.shape for _top, item in items if isinstance(item, Line) and item.margin} for items in pages]
+    running = {shape for shape in set().union(*margins) if sum(shape in m for m in margins) > 1}
+
+    def kept(item: Part | Line) -> bool:
+        return not (isinstance(item, Line) and item.margin and (item.shape in running or _PAGE_NUMBER.match(item.text)))
+
+    return [[(top, item) for top, item in items if kept(item)] for items in pages]
 
 
 def _cell_texts(part: Part, chars: list[dict]) -> list[str]:
@@ -221,21 +248,19 @@ def read_pdf(data: bytes) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page_items(page, n) for n, page in enumerate(pdf.pages, 1)]
-    except Unreadable:
-        raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         raise Unreadable(f"a PDF file that cannot be read ({type(exc).__name__}: {exc})") from exc
-    texts = [t for items in pages for _top, t in items if isinstance(t, str)]
-    cells = [t for items in pages for _top, p in items if isinstance(p, Part) for t in p.texts]
-    printed = "".join(texts + cells)
+    printed = "".join(
+        t for items in pages for _top, item in items for t in (item.texts if isinstance(item, Part) else [item.text])
+    )
     if not printed.strip():
         raise Unreadable(f"a PDF of {len(pages)} page(s) with no text layer: scanned, needs OCR")
     if len(_CID.findall(printed)) * 8 > len(printed):
         raise Unreadable("a PDF whose text layer has no character mapping (cid codes): needs OCR")
-    return _document(pages)
+    return _document(drop_running_lines(pages))
 
 
-def _document(pages: list[list[tuple[float, object]]]) -> Document:
+def _document(pages: list[list[Item]]) -> Document:
     sheet = Sheet()
     table: Table | None = None
     for n, items in enumerate(pages, 1):
@@ -251,7 +276,7 @@ def _document(pages: list[list[tuple[float, object]]]) -> Document:
             if table is not None:
                 sheet.table(*table.rows())
                 table = None
-            sheet.text(item, f"page {n}")
+            sheet.text(item.text, f"page {n}")
     if table is not None:
         sheet.table(*table.rows())
     return sheet.document("pdf text layer", "pdf")

@@ -5,10 +5,13 @@ columns and their groups), the way the State Council templates print them:
 table 二 in blocks with their own column headers, table 三 with nested row
 labels and a two-level applicant header, table 四 with its three-level
 header, the legacy appendix as 指标 | 单位 | 统计数. Merged cells are real
-Word merges; the column headers repeat on every page a table runs onto.
+Word merges; the column headers repeat on every page a table runs onto; the
+page number sits in the footer and the body's name in a running header.
 PDF goes through LibreOffice converting the .docx.
 
-A corpus generator calls :func:`write_renditions` (or :data:`RENDERERS`).
+A corpus generator either renders its own composed documents with
+:func:`docx_from_doc` (and :func:`docx_to_pdf`), or writes renditions of a
+truth with :func:`write_renditions` (or :data:`RENDERERS`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from .families import BUILTIN
-from .families.review import GROUP_HEADER
 from .layout import Family, Row
 from .office import convert
 
@@ -36,12 +38,6 @@ CJK_FONT = "宋体"
 DASH = "——"
 COLUMN_LABELS = {("active", "decisions", "2021"): "本年处理决定数量"}
 """(family, column, format) → the column label where a format prints it differently."""
-COLUMN_CAPTIONS = {"requests": "申请人情况"}
-"""Family → the caption printed above its value columns."""
-ROW_GROUPS = {"review": GROUP_HEADER}
-"""Wide family → row code → the upper header its row sits under."""
-BLOCK_HEADER = "信息内容"
-LIST_HEADER = ("统计指标", "单位", "统计数")
 FAMILIES = {f.name: f for f in BUILTIN}
 
 
@@ -66,6 +62,26 @@ class Grid:
             key = self.new(text, bold)
             row.extend([key] * width)
         self.keys.append(row)
+
+    @classmethod
+    def from_html_rows(cls, rows, header_rows: int = 0) -> Grid:
+        """A grid of rows of cells in HTML's terms (``text``, ``rowspan``, ``colspan``, each written once)."""
+        grid = cls(header_rows=header_rows)
+        placed: dict[tuple[int, int], int] = {}
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in row:
+                while (r, c) in placed:
+                    c += 1
+                key = grid.new(cell.text)
+                for dr in range(max(1, cell.rowspan)):
+                    for dc in range(max(1, cell.colspan)):
+                        placed[(r + dr, c + dc)] = key
+                c += max(1, cell.colspan)
+        height = 1 + max(r for r, _c in placed)
+        width = 1 + max(c for _r, c in placed)
+        grid.keys = [[placed[(r, c)] if (r, c) in placed else grid.new("") for c in range(width)] for r in range(height)]
+        return grid
 
     def new(self, text: str, bold: bool = False) -> int:
         key = len(self.texts)
@@ -112,7 +128,7 @@ def block_grid(fam: Family, fmt: str, table: dict) -> Grid:
             continue
         cols = fam.row_columns(rows[0], fmt)
         grid.add_row([(heading.label_for(fmt), width)], bold=True)
-        grid.add_row(_spread([BLOCK_HEADER, *(column_label(fam, c, fmt) for c in cols)], width), bold=True)
+        grid.add_row(_spread([fam.corner, *(column_label(fam, c, fmt) for c in cols)], width), bold=True)
         for row in rows:
             values = [fmt_value(table[row.code].get(c)) for c in fam.row_columns(row, fmt)]
             grid.add_row(_spread([row.label_for(fmt), *values], width))
@@ -131,7 +147,7 @@ def tree_grid(fam: Family, fmt: str, table: dict) -> Grid:
     depth = 1 + max(r.level for r in rows)
     cols = _format_columns(fam, fmt)
     groups = [fam.column(c).group for c in cols]
-    caption = COLUMN_CAPTIONS.get(fam.name)
+    caption = fam.column_header
     header_levels = (1 if caption else 0) + (2 if any(groups) else 1)
     grid = Grid(header_rows=header_levels)
     corner = grid.new(f"({fam.notes})" if fam.notes else "", bold=True)
@@ -166,7 +182,7 @@ def tree_grid(fam: Family, fmt: str, table: dict) -> Grid:
 
 def wide_grid(fam: Family, fmt: str, table: dict) -> Grid:
     """Table 四's layout: group, row label and outcome headers over one line of figures."""
-    groups = ROW_GROUPS.get(fam.name, {})
+    groups = fam.row_groups
     rows = fam.data_rows(fmt)
     grid = Grid(header_rows=3)
     top, mid, low, data = [], [], [], []
@@ -187,7 +203,7 @@ def wide_grid(fam: Family, fmt: str, table: dict) -> Grid:
 def list_grid(fam: Family, fmt: str, table: dict) -> Grid:
     """The legacy appendix: one label column, the unit, the figure; headings print dashes."""
     grid = Grid(header_rows=1)
-    grid.add_row([(h, 1) for h in LIST_HEADER], bold=True)
+    grid.add_row([(h, 1) for h in (fam.corner, fam.unit_header, fam.columns[0].label)], bold=True)
     for row in _format_rows(fam, fmt):
         if row.heading:
             grid.add_row([(row.label_for(fmt), 1), (DASH, 1), (DASH, 1)])
@@ -244,7 +260,8 @@ class Block:
     text: str = ""
     grid: Grid | None = None
     heading: bool = False
-    center: bool = False
+    align: str = "left"
+    """left, center or right."""
 
 
 def report_blocks(truth: dict, lead: int = len(OPENING[1])) -> list[Block]:
@@ -255,7 +272,7 @@ def report_blocks(truth: dict, lead: int = len(OPENING[1])) -> list[Block]:
     fmt = truth["format"]
     agency, year = truth.get("agency") or "", truth.get("year") or ""
     fill = {"agency": agency, "year": year}
-    blocks = [Block(f"{agency}{year}年政府信息公开工作年度报告", heading=True, center=True)]
+    blocks = [Block(f"{agency}{year}年政府信息公开工作年度报告", heading=True, align="center")]
 
     def section(heading: str, paragraphs: Iterable[str]) -> None:
         blocks.append(Block(heading, heading=True))
@@ -269,17 +286,17 @@ def report_blocks(truth: dict, lead: int = len(OPENING[1])) -> list[Block]:
         section(OPENING[0], OPENING[1][:lead])
     for fam, table in tables:
         if fmt == "legacy":
-            blocks += [Block("附件"), Block(fam.title, heading=True, center=True), Block(f"({year}年度)", center=True)]
+            blocks += [Block("附件"), Block(fam.title, heading=True, align="center"), Block(f"({year}年度)", align="center")]
         else:
             blocks.append(Block(f"{fam.table_no}、{fam.title}", heading=True))
         blocks.append(Block(grid=family_grid(fam, fmt, table)))
     if fmt != "legacy":
         for heading, paragraphs in CLOSING:
             section(heading, paragraphs)
-    blocks.append(Block(agency))
+    blocks.append(Block(agency, align="right"))
     if truth.get("published"):
         y, m, d = (int(x) for x in truth["published"].split("-"))
-        blocks.append(Block(f"{y}年{m}月{d}日"))
+        blocks.append(Block(f"{y}年{m}月{d}日", align="right"))
     return blocks
 
 
@@ -344,21 +361,51 @@ def render_docx(truth: dict, cant_split: bool = True, lead: int = len(OPENING[1]
     ``cant_split`` keeps every table row on one page (Word's 允许跨页断行 off);
     ``lead`` is the number of opening paragraphs.
     """
+    return write_docx(report_blocks(truth, lead), cant_split, running_header=truth.get("agency") or "")
+
+
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def write_docx(blocks: Iterable[Block], cant_split: bool = True, running_header: str = "") -> bytes:
+    """A .docx of paragraphs and tables, in order, with page numbers in the footer and a running header."""
     doc = new_docx()
     _set_cjk_font(doc.styles["Normal"])
     _page_number_footer(doc.sections[0])
-    for block in report_blocks(truth, lead):
+    if running_header:
+        doc.sections[0].header.paragraphs[0].text = running_header
+        doc.sections[0].header.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for block in blocks:
         if block.grid is not None:
             _add_table(doc, block.grid, cant_split)
             continue
         para = doc.add_paragraph()
-        run = para.add_run(block.text)
-        run.bold = block.heading
-        if block.center:
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.add_run(block.text).bold = block.heading
+        para.alignment = ALIGN[block.align]
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+ROLE_BLOCKS = {"title": (True, "center"), "heading": (True, "left"), "signature": (False, "right"), "date": (False, "right")}
+"""A corpus paragraph's role → (bold, alignment); other roles are plain left-aligned text."""
+
+
+def docx_from_doc(doc, cant_split: bool = True) -> bytes:
+    """A .docx of a corpus generator's document (:class:`datasette_gaireports.corpus.document.Doc`).
+
+    ``doc.blocks`` holds paragraphs (``text``, ``role``) and tables (``grid``:
+    rows of cells with ``text``, ``rowspan``, ``colspan`` in HTML's terms, each
+    cell written once; ``header_rows``), in reading order.
+    """
+    blocks = []
+    for b in doc.blocks:
+        if hasattr(b, "grid"):
+            blocks.append(Block(grid=Grid.from_html_rows(b.grid, b.header_rows)))
+        else:
+            bold, align = ROLE_BLOCKS.get(b.role, (False, "left"))
+            blocks.append(Block(b.text, heading=bold, align=align))
+    return write_docx(blocks, cant_split)
 
 
 def docx_to_pdf(documents: list[bytes]) -> list[bytes]:
@@ -392,23 +439,18 @@ def write_renditions(truth: dict, folder: str | Path, stem: str, kinds: Iterable
 
     The truth JSON beside each file names that file as its ``source``.
     """
+    kinds = list(kinds)
+    unknown = [k for k in kinds if k not in RENDERERS]
+    if unknown:
+        raise ValueError(f"no renderer for {unknown}: choose from {sorted(RENDERERS)}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    kinds = list(kinds)
-    payloads = dict(zip(kinds, _render_all(truth, kinds)))
     written = []
-    for suffix, data in payloads.items():
+    for suffix in kinds:
         path = folder / f"{stem}{suffix}"
-        path.write_bytes(data)
+        path.write_bytes(RENDERERS[suffix](truth))
         path.with_name(path.name + ".json").write_text(
             json.dumps({**truth, "source": path.name}, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         written.append(path)
     return written
-
-
-def _render_all(truth: dict, kinds: list[str]) -> list[bytes]:
-    unknown = [k for k in kinds if k not in RENDERERS]
-    if unknown:
-        raise ValueError(f"no renderer for {unknown}: choose from {sorted(RENDERERS)}")
-    return [RENDERERS[k](truth) for k in kinds]

@@ -16,6 +16,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
@@ -288,9 +289,16 @@ def test_pdf_row_cut_by_a_page_break_is_rejoined(pdf_docs):
     assert {t.text for t in joined} & labels, "some rendition cut a labelled row at a page break"
 
 
-def test_pdf_page_numbers_are_left_out(pdf_docs):
-    tokens = pdf_docs["004-whole.pdf"].tokens
-    assert not [t for t in tokens if t.row is None and t.text.strip("— ").isdigit()]
+def test_pdf_page_numbers_and_running_headers_are_left_out(pdf_set, pdf_docs):
+    import pdfplumber
+
+    with pdfplumber.open(pdf_set.folder / "004-whole.pdf") as pdf:
+        printed = [(p.extract_text() or "").splitlines() for p in pdf.pages]
+    assert len(printed) > 2 and all(lines[0] == "唐河县人民政府" and lines[-1] == f"— {n} —"
+                                    for n, lines in enumerate(printed, 1))
+    text = pdf_docs["004-whole.pdf"].text.splitlines()
+    assert text.count("唐河县人民政府") == 1, "the signature stays, the running header goes"
+    assert not [line for line in text if line.strip("— ").isdigit()]
 
 
 def test_scanned_pdf_is_unparsed_with_reason(tmp_path):
@@ -366,3 +374,30 @@ def test_write_renditions_puts_the_truth_beside_each_file(tmp_path, truths):
     assert beside["source"] == "r1.docx" and beside["tables"] == truths["2021"]["tables"]
     with pytest.raises(ValueError, match="no renderer"):
         office_render.write_renditions(truths["2021"], tmp_path, "r2", kinds=(".odt",))
+
+
+def test_a_corpus_document_renders_as_docx(tmp_path):
+    """The corpus generator's documents (paragraphs with roles, grids in HTML's terms) become .docx files."""
+    cell = SimpleNamespace
+    grid = [
+        [cell(text="统计指标", rowspan=1, colspan=1), cell(text="单位", rowspan=1, colspan=1), cell(text="统计数", rowspan=1, colspan=1)],
+        [cell(text="四、行政复议数量", rowspan=2, colspan=1), cell(text="件", rowspan=1, colspan=1), cell(text="3", rowspan=2, colspan=1)],
+        [cell(text="件", rowspan=1, colspan=1)],
+        [cell(text="(一)维持具体行政行为数", rowspan=1, colspan=1), cell(text="2", rowspan=1, colspan=2)],
+    ]
+    doc = SimpleNamespace(blocks=[
+        SimpleNamespace(text="青山县人民政府2016年政府信息公开工作年度报告", role="title"),
+        SimpleNamespace(text="政府信息公开情况统计表", role="heading"),
+        SimpleNamespace(grid=grid, header_rows=1),
+        SimpleNamespace(text="2017年3月1日", role="date"),
+    ])
+    (tmp_path / "c.docx").write_bytes(office_render.docx_from_doc(doc))
+    parsed = _read(tmp_path / "c.docx")
+    assert _rows(parsed.tokens) == [
+        ["统计指标", "单位", "统计数"],
+        ["四、行政复议数量", "件", "3"],
+        ["四、行政复议数量", "件", ""],
+        ["(一)维持具体行政行为数", "2", ""],
+    ]
+    assert parsed.text.splitlines()[0] == "青山县人民政府2016年政府信息公开工作年度报告"
+    assert parsed.text.splitlines()[-1] == "2017年3月1日"
