@@ -1,0 +1,293 @@
+"""One generated report as a rendering-neutral document: paragraphs, tables and page metadata.
+
+:func:`compose` decides everything about a report that does not depend on how
+it is rendered: its title, sections, the rows each table prints (and, for
+2019 reports, how loosely they follow the template), the figures, and the
+truth the build must recover from any rendering.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from ..families import BUILTIN
+from ..layout import Family, Row
+from ..values import Number
+from . import narrative
+from .figures import FAMILIES, Figures, apply_blanks, draw_figures, failing, inject_error
+from .grids import Grid, TablePlan, Writer, build_grid, is_tree
+from .names import Agency, scale
+from .styles import Style
+
+
+@dataclass
+class Para:
+    text: str
+    role: str = "body"
+    """title, heading, body, note, signature, date."""
+
+
+@dataclass
+class Table:
+    family: str
+    grid: Grid
+    header_rows: int
+    """Rows of column headers at the top (repeated where a table is split over pages)."""
+
+
+@dataclass
+class PageMeta:
+    """What the publishing site prints around the report."""
+
+    site: str
+    publisher: str
+    published: str
+    """ISO date of publication on the site."""
+    index_no: str
+    doc_no: str
+    category: str
+
+
+@dataclass
+class Doc:
+    title: str
+    blocks: list[Para | Table]
+    page: PageMeta
+    signed: str
+    """ISO date printed under the signature."""
+
+
+@dataclass
+class Report:
+    """A composed report and what the build must read from it."""
+
+    doc: Doc
+    fmt: str
+    agency: Agency
+    year: int
+    figures: Figures
+    truth_values: dict[str, dict[str, Number | None]]
+    facts: dict[str, Number]
+    variants: list[str] = field(default_factory=list)
+
+
+def _title(agency: Agency, year: int, rng: random.Random, variants: list[str]) -> str:
+    printed = rng.choice(agency.printed)
+    forms = (
+        "{p}{y}年政府信息公开工作年度报告",
+        "{p}{y}年度政府信息公开工作年度报告",
+        "{p}{y}年政府信息公开工作年度报告",
+        "{p}关于{y}年度政府信息公开工作的年度报告",
+        "{y}年{p}政府信息公开工作年度报告",
+        "{p}政府信息公开工作{y}年度报告",
+        "{y}年度政府信息公开工作年度报告",
+    )
+    form = rng.choice(forms)
+    if "{p}" not in form:
+        variants.append("title_without_body")
+    return form.format(p=printed, y=year)
+
+
+def _plan_rows(fam: Family, fmt: str, rng: random.Random, loose: bool, variants: list[str]) -> tuple[list[Row], frozenset[str], str, bool]:
+    """The rows a table prints, in order; for loose 2019 reports some are dropped, merged or moved."""
+    rows = [r for r in fam.rows if fmt in r.columns]
+    merged: set[str] = set()
+    repeated = ""
+    extra_total = False
+    if loose and fam.name == "requests" and rng.random() < 0.4:
+        heading = rng.choice([r for r in rows if r.heading and r.level == 1])
+        merged.add(heading.code)
+        variants.append(f"merged_{heading.code}")
+    if loose and fam.name == "active":
+        choice = rng.random()
+        headings = [i for i, r in enumerate(rows) if r.heading]
+        if choice < 0.3:
+            start = rng.choice(headings[1:])
+            end = next((h for h in headings if h > start), len(rows))
+            dropped = rows[start:end]
+            rows = rows[:start] + rows[end:]
+            variants.append("dropped_" + "_".join(r.code for r in dropped if not r.heading))
+        elif choice < 0.6:
+            a, b = sorted(rng.sample(range(len(headings)), 2))
+            blocks = [rows[h : (headings + [len(rows)])[k + 1]] for k, h in enumerate(headings)]
+            blocks[a], blocks[b] = blocks[b], blocks[a]
+            rows = [r for block in blocks for r in block]
+            variants.append("reordered_blocks")
+        else:
+            extra_total = True
+            variants.append("extra_total_row")
+    if loose and fam.name == "requests" and rng.random() < 0.3:
+        groups = [i for i, r in enumerate(rows) if r.heading and r.level == 1 and r.code not in merged]
+        h = rng.choice(groups)
+        end = next((k for k in range(h + 1, len(rows)) if rows[k].level <= rows[h].level), len(rows))
+        kids = rows[h + 1 : end]
+        rng.shuffle(kids)
+        rows[h + 1 : end] = kids
+        variants.append(f"shuffled_{rows[h].code}")
+    if loose and fam.name == "requests" and not merged and rng.random() < 0.5:
+        leaves = [r for r in rows if not r.heading and r.level == 2]
+        drop = rng.choice(leaves)
+        rows = [r for r in rows if r is not drop]
+        variants.append(f"dropped_{drop.code}")
+    if rng.random() < 0.1 and fam.shape != "wide":
+        repeated = rng.choice([r.code for r in rows if not r.heading and r.code not in merged])
+        variants.append(f"repeated_{repeated}")
+    return rows, frozenset(merged), repeated, extra_total
+
+
+def _truth_for(plan: TablePlan) -> dict[str, Number | None]:
+    """The cells the build must read from a printed table: every cell of the format, blank where unprinted."""
+    fam, fmt = plan.family, plan.fmt
+    printed: set[str] = set()
+    skip: set[str] = set()
+    rows = plan.rows
+    for i, r in enumerate(rows):
+        if r.code in plan.merged:
+            for s in rows[i + 1 :]:
+                if s.level <= r.level:
+                    break
+                skip.add(s.code)
+    tree = is_tree(fam, fmt)
+    for i, r in enumerate(rows):
+        if r.heading or r.code in skip:
+            continue
+        has_kids = i + 1 < len(rows) and rows[i + 1].level > r.level
+        if tree and has_kids and not plan.other_subtotal:
+            continue
+        printed.add(r.code)
+    out: dict[str, Number | None] = {}
+    for r in fam.data_rows(fmt):
+        for c in fam.row_columns(r, fmt):
+            cell = fam.cell_code(r.code, c)
+            out[cell] = plan.values.get(cell) if r.code in printed else None
+    return out
+
+
+def _present(fam: Family, values: dict[str, Number | None]) -> bool:
+    return any(v is not None for v in values.values())
+
+
+def _enough_rows(fam: Family, fmt: str, values: dict[str, Number | None]) -> int:
+    return sum(
+        1 for r in fam.data_rows(fmt) if any(values.get(fam.cell_code(r.code, c)) is not None for c in fam.row_columns(r, fmt))
+    )
+
+
+def _section_heading(fam: Family) -> str:
+    return f"{fam.table_no}、{fam.title}"
+
+
+def _date_text(iso: str, rng: random.Random) -> str:
+    y, m, d = (int(x) for x in iso.split("-"))
+    return rng.choice((f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日"))
+
+
+def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Random, error: bool, table_text: bool = True) -> Report:
+    """A report of format ``fmt`` (``2021``, ``2019``, ``legacy`` or ``prose``) by ``agency`` on ``year``."""
+    variants: list[str] = []
+    size = scale(agency)
+    fig = draw_figures(rng, fmt, size)
+    apply_blanks(rng, fmt, fig)
+    table_fams = [f for f in BUILTIN if fmt in f.formats and fmt != "prose"]
+    if table_fams and sum(_enough_rows(f, fmt, fig.values[f.name]) for f in table_fams) < 8:
+        fig = draw_figures(random.Random(rng.random()), fmt, size)
+        fig.blanks = "none"
+    if error and fmt != "prose":
+        inject_error(rng, fmt, fig)
+    variants.append(f"blanks_{fig.blanks}")
+    if fig.error:
+        variants.append("error_" + fig.error[1])
+    loose = fmt == "2019" and rng.random() < 0.35
+    if loose:
+        variants.append("loose_template")
+    other_subtotal = fmt == "2021" and rng.random() < 0.4
+    if other_subtotal:
+        variants.append("other_subtotal")
+    writer = Writer(style, rng)
+    published = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
+    title = _title(agency, year, rng, variants)
+    blocks: list[Para | Table] = [Para(title, "title")]
+    period = f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+    blocks.append(Para(
+        "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的规定编制，"
+        + ("全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。" if fmt in ("2019", "2021") else "全文包括概述、主动公开政府信息情况、依申请公开政府信息情况、复议诉讼情况、存在的主要问题和改进措施。")
+        + (period if rng.random() < 0.7 else "")
+    ))
+    truth: dict[str, dict[str, Number | None]] = {}
+    facts_in: dict[str, Number | None] = {}
+    if fmt in ("2019", "2021"):
+        req, rev = fig.values["requests"], fig.values["review"]
+        facts_in["requests_received"] = req.get("new.total")
+        if all(rev.get(f"{g}_total") is not None for g in ("review", "suit_direct", "suit_after_review")):
+            facts_in["reviews"] = rev["review_total"]
+            facts_in["lawsuits"] = rev["suit_direct_total"] + rev["suit_after_review_total"]  # type: ignore[operator]
+    else:
+        facts_in = dict(fig.values["legacy"])
+    sentences, facts = narrative.request_sentences(facts_in, agency, year, rng)
+    if fmt in ("2019", "2021"):
+        blocks.append(Para("一、总体情况", "heading"))
+        blocks += [Para(t) for t in narrative.filler(agency, year, rng, 3)]
+        blocks += [Para(t) for t in sentences]
+        for fam in table_fams:
+            rows, merged, repeated, extra_total = _plan_rows(fam, fmt, rng, loose, variants)
+            plan = TablePlan(fam, fmt, fig.values[fam.name], {c: u for (f, c), u in fig.units.items() if f == fam.name},
+                             rows, merged, extra_total, repeated, other_subtotal and fam.name == "requests")
+            values = _truth_for(plan)
+            if _present(fam, values):
+                truth[fam.name] = values
+            blocks.append(Para(_section_heading(fam), "heading"))
+            if fam.notes and rng.random() < 0.3:
+                blocks.append(Para(f"（{fam.notes}）", "note"))
+            grid = build_grid(plan, writer)
+            header_rows = {"requests": 3, "review": 3}.get(fam.name, 0)
+            blocks.append(Table(fam.name, grid, header_rows))
+        blocks.append(Para("五、存在的主要问题及改进情况", "heading"))
+        blocks += [Para(t) for t in narrative.problems(agency, year, rng)]
+        blocks.append(Para("六、其他需要报告的事项", "heading"))
+        blocks += [Para(t) for t in narrative.other_matters(agency, year, rng)]
+    else:
+        heads = ("一、概述", "二、主动公开政府信息情况", "三、依申请公开政府信息情况", "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "五、存在的主要问题及改进措施")
+        blocks.append(Para(heads[0], "heading"))
+        blocks += [Para(t) for t in narrative.filler(agency, year, rng, 2)]
+        blocks.append(Para(heads[1], "heading"))
+        blocks += [Para(t) for t in narrative.filler(agency, year, rng, 1)]
+        blocks.append(Para(heads[2], "heading"))
+        blocks += [Para(t) for t in sentences] or [Para("依申请公开工作运行平稳。")]
+        blocks.append(Para(heads[4], "heading"))
+        blocks += [Para(t) for t in narrative.problems(agency, year, rng)]
+    signed_iso = published
+    signature = [Para(agency.name, "signature"), Para(_date_text(signed_iso, rng), "date")]
+    if fmt == "legacy":
+        fam = FAMILIES["legacy"]
+        rows, _merged, repeated, _extra = _plan_rows(fam, fmt, rng, False, variants)
+        plan = TablePlan(fam, fmt, fig.values["legacy"], {c: u for (f, c), u in fig.units.items() if f == "legacy"}, rows, repeated=repeated)
+        values = _truth_for(plan)
+        if _present(fam, values):
+            truth["legacy"] = values
+        blocks += signature
+        blocks.append(Para("附件", "note"))
+        blocks.append(Para(fam.title, "heading"))
+        blocks.append(Para(f"（{year}年度）", "note"))
+        blocks.append(Table("legacy", build_grid(plan, writer, with_units=rng.random() < 0.85), 1))
+    else:
+        blocks += signature
+    if fmt == "prose" or not table_text:
+        truth = {"legacy": dict(facts)} if facts else {}
+    page_day = int(published[-2:]) + rng.choice((0, 0, 1, 2))
+    page = PageMeta(
+        site=agency.site,
+        publisher=agency.name if rng.random() < 0.8 else agency.parent_office,
+        published=f"{published[:-2]}{page_day:02d}",
+        index_no=f"{rng.randint(10**8, 10**9 - 1)}/{year + 1}-{rng.randint(1, 99999):05d}",
+        doc_no=rng.choice(("无", "", f"{agency.name[:2]}政办〔{year + 1}〕{rng.randint(1, 60)}号")),
+        category="政府信息公开工作年度报告",
+    )
+    doc = Doc(title, blocks, page, signed_iso)
+    rep = Report(doc, fmt, agency, year, fig, truth, facts, variants)
+    return rep
+
+
+def checks_fail(rep: Report, fmt: str) -> list[dict[str, str]]:
+    """The rule instances the build must find failing on this report's truth."""
+    return failing(rep.truth_values, fmt)

@@ -1,0 +1,191 @@
+"""Writing a corpus: N reports over every format × rendering, each beside its truth.
+
+Layout of the output folder::
+
+    OUT/reports/0001_2019_html_gbk.html      the report as published
+    OUT/truth/0001_2019_html_gbk.html.json   its truth, in the export's JSON shape
+
+Build ``OUT/reports`` and score the export against ``OUT/truth``
+(:mod:`datasette_gaireports.corpus.score`). The same ``n`` and ``seed``
+always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import opencc
+
+from ..families import BUILTIN
+from ..layout import Family
+from ..values import Number
+from .document import Report, compose
+from .figures import failing
+from .names import draw_agency
+from .render_html import page_html
+from .render_text import render_text
+from .styles import Style, draw_style
+
+FORMATS = ("2021", "2019", "legacy", "prose")
+RENDERINGS = (
+    "html",
+    "html_gbk",
+    "html_big5",
+    "text_cells",
+    "text_pipe",
+    "text_pipe_lines",
+    "text_tab",
+    "text_traditional",
+    "prose_only",
+)
+YEARS = {"2021": (2021, 2023), "2019": (2019, 2020), "legacy": (2009, 2018), "prose": (2008, 2020)}
+ERROR_SHARE = 0.2
+"""Share of table reports with one misprinted figure."""
+
+_S2T = opencc.OpenCC("s2tw")
+_T2S = opencc.OpenCC("t2s")
+
+
+@dataclass
+class Generated:
+    name: str
+    data: bytes
+    truth: dict[str, Any]
+
+
+def _tables(values: dict[str, dict[str, Number | None]], fmt: str) -> dict[str, Any]:
+    """Truth values in the export's shape: every row of the format for tables, the stated codes for prose."""
+    fams: dict[str, Family] = {f.name: f for f in BUILTIN}
+    out: dict[str, Any] = {}
+    for name, cells in values.items():
+        fam = fams[name]
+        if fam.shape == "wide":
+            out[name] = {col: cells.get(col) for col, _r, _c in fam.wide_columns()}
+        elif fam.shape == "long":
+            codes = [r.code for r in fam.data_rows(fmt)] if fmt != "prose" else list(cells)
+            out[name] = {code: cells.get(code) for code in codes}
+        else:
+            out[name] = {
+                r.code: {c: cells.get(fam.cell_code(r.code, c)) for c in fam.row_columns(r, fmt)} for r in fam.data_rows(fmt)
+            }
+    return out
+
+
+def _round_trips(text: str) -> bool:
+    return _T2S.convert(_S2T.convert(text)) == text
+
+
+def _encode(text: str, wanted: str) -> tuple[bytes, str]:
+    """Bytes in the wanted encoding, or UTF-8 where the text holds characters it cannot encode."""
+    try:
+        return text.encode(wanted), wanted
+    except UnicodeEncodeError:
+        return text.encode("utf-8"), "utf-8"
+
+
+def layout_of(rendering: str, rng: random.Random) -> str:
+    """The concrete layout a rendering uses: ``html`` or a text layout."""
+    if rendering.startswith("html") or (rendering == "prose_only" and rng.random() < 0.7):
+        return "html"
+    fixed = {"text_cells": "cells", "text_pipe": "pipe", "text_pipe_lines": "pipe_lines", "text_tab": "tab"}
+    return fixed.get(rendering) or rng.choice(("cells", "pipe", "pipe_lines"))
+
+
+def render(rep: Report, rendering: str, layout: str, style: Style, rng: random.Random) -> tuple[str, bytes, str, list[str]]:
+    """(file suffix, bytes, encoding, rendering notes) of a composed report."""
+    notes: list[str] = []
+    doc = rep.doc
+    if layout == "html":
+        wanted = {"html_gbk": "gbk", "html_big5": "big5"}.get(rendering, "utf-8")
+        declared = wanted if wanted != "gbk" else rng.choice(("gb2312", "gbk", "GB2312"))
+        if rng.random() < 0.2:
+            declared = "utf-8" if wanted != "utf-8" else "gb2312"
+            notes.append("charset_declared_wrongly")
+        text = page_html(doc, style, rng, declared, images=rendering == "prose_only")
+        if rendering == "html_big5":
+            text = _S2T.convert(text)
+        data, enc = _encode(text, wanted)
+        return ".html" if rng.random() < 0.7 else ".htm", data, enc, notes
+    notes.append(f"layout_{layout}")
+    chrome = rng.random() < 0.3
+    if chrome:
+        notes.append("page_dump")
+    if rendering == "prose_only":
+        doc = type(doc)(doc.title, [b for b in doc.blocks if not hasattr(b, "grid")], doc.page, doc.signed)
+    text = render_text(doc, style, rng, layout, chrome)
+    if rendering == "text_traditional":
+        text = _S2T.convert(text)
+        data, enc = _encode(text, rng.choice(("utf-8", "big5")))
+    else:
+        data, enc = _encode(text, "gb18030" if rng.random() < 0.3 else "utf-8")
+    return ".txt", data, enc, notes
+
+
+def published(rep: Report, data: bytes, suffix: str, notes: list[str]) -> str:
+    """The publication date the report or its page prints first: the page's, else the signature's."""
+    if suffix.startswith(".htm") or "page_dump" in notes:
+        return rep.doc.page.published
+    return rep.doc.signed
+
+
+def generate_one(index: int, fmt: str, rendering: str, rng: random.Random, taken: set[str] | None = None) -> Generated:
+    """One report of format ``fmt`` in ``rendering``, by a body not in ``taken`` (one report per body,
+    so no two reports form a year pair that the cross-year rules would compare)."""
+    traditional = rendering in ("html_big5", "text_traditional")
+    taken = taken if taken is not None else set()
+    while True:
+        agency = draw_agency(rng)
+        if agency.name not in taken and (not traditional or _round_trips(agency.name)):
+            taken.add(agency.name)
+            break
+    lo, hi = YEARS[fmt]
+    year = rng.randint(lo, hi)
+    error = fmt != "prose" and rendering != "prose_only" and rng.random() < ERROR_SHARE
+    layout = layout_of(rendering, rng)
+    style = draw_style(rng, layout)
+    rep = compose(fmt, agency, year, style, rng, error, table_text=rendering != "prose_only")
+    suffix, data, encoding, notes = render(rep, rendering, layout, style, rng)
+    name = f"{index:04d}_{fmt}_{rendering}{suffix}"
+    truth_fmt = "prose" if rendering == "prose_only" else fmt
+    truth = {
+        "source": name,
+        "agency": agency.name,
+        "year": year,
+        "format": truth_fmt,
+        "published": published(rep, data, suffix, notes),
+        "tables": _tables(rep.truth_values, truth_fmt),
+        "checks_fail": failing(rep.truth_values, truth_fmt),
+        "template": fmt,
+        "rendering": rendering,
+        "encoding": encoding,
+        "variants": rep.variants + notes,
+    }
+    return Generated(name, data, truth)
+
+
+def plan(n: int, seed: int) -> list[tuple[str, str]]:
+    """(format, rendering) of each report: every combination in turn, then shuffled."""
+    combos = [(f, r) for f in FORMATS for r in RENDERINGS]
+    picks = [combos[i % len(combos)] for i in range(n)]
+    random.Random(seed).shuffle(picks)
+    return picks
+
+
+def generate_corpus(out_dir: str | Path, n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """Write ``n`` reports and their truth under ``out_dir``; return the truth objects."""
+    out = Path(out_dir)
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    truths = []
+    taken: set[str] = set()
+    for i, (fmt, rendering) in enumerate(plan(n, seed), 1):
+        rng = random.Random(f"{seed}:{i}")
+        g = generate_one(i, fmt, rendering, rng, taken)
+        (out / "reports" / g.name).write_bytes(g.data)
+        (out / "truth" / f"{g.name}.json").write_text(json.dumps(g.truth, ensure_ascii=False, indent=1), encoding="utf-8")
+        truths.append(g.truth)
+    return truths

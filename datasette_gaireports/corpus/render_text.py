@@ -1,0 +1,146 @@
+"""A report as the text dumps users feed the build: one cell per line, ``|`` rows, tab rows.
+
+``cells``: every cell on its own line, usually with blank lines between, long
+labels broken over two lines, stray ``?`` left by a GBK round trip. ``pipe``:
+one table row per line, ``a | b | c |``, empty cells kept, ``||||`` filler
+rows; spans either collapsed or printed as empty cells. ``pipe_lines``: each
+cell on its own line ending in `` |``, a line of ``|`` before each row.
+``tab``: rows as a browser copies them (cells separated by tabs, spans
+collapsed). Any of them may start with the site's header dumped as text.
+"""
+
+from __future__ import annotations
+
+import random
+
+from .document import Doc, Para, Table
+from .grids import Grid, GridCell
+from .render_html import _positions
+from .styles import Style, split_point
+
+
+def _chrome_head(doc: Doc, rng: random.Random) -> list[str]:
+    pm = doc.page
+    y, m, d = pm.published.split("-")
+    return [
+        f"{pm.site}",
+        "首页 | 政务公开 | 政务服务 | 互动交流 | 走进本地",
+        "当前位置: 首页 > 政务公开 > 政府信息公开年报",
+        f"索引号:{pm.index_no} 类目名称: {pm.category}",
+        rng.choice((f"发布机构:{pm.publisher} 发布时间: {y}年{m}月{d}日", f"来源:{pm.publisher} 时间:{pm.published} 09:{rng.randint(10, 59)}:00")),
+        f"文 号:{pm.doc_no or '无'} 废止日期:",
+    ]
+
+
+def _chrome_tail(rng: random.Random) -> list[str]:
+    return ["【打印本页】 【关闭窗口】", "分享到:", f"网站标识码:{rng.randint(10**9, 10**10 - 1)}"]
+
+
+def _split_label(text: str, style: Style, rng: random.Random) -> list[str]:
+    if style.split_labels and rng.random() < 0.4:
+        k = split_point(text, rng)
+        if k:
+            return [text[:k], text[k:]]
+    return [text]
+
+
+def _header_lines(text: str, style: Style, rng: random.Random) -> list[str]:
+    if style.cut_headers and len(text) >= 5 and rng.random() < 0.5:
+        k = rng.randrange(2, len(text) - 1)
+        return [text[:k]] if rng.random() < 0.4 else [text[:k], text[k:]]
+    return [text]
+
+
+def _cell_lines(cell: GridCell, style: Style, rng: random.Random) -> list[str]:
+    """The lines one cell prints as in a one-cell-per-line dump (none for an empty non-value cell)."""
+    if cell.role == "value":
+        return [cell.text]
+    if not cell.text:
+        return []
+    if cell.role == "header":
+        return _header_lines(cell.text, style, rng)
+    return _split_label(cell.text, style, rng)
+
+
+def cells_table(grid: Grid, style: Style, rng: random.Random, stray: bool) -> list[str]:
+    out = []
+    for row in grid:
+        for cell in row:
+            for line in _cell_lines(cell, style, rng):
+                out.append(line)
+                if stray and rng.random() < 0.04:
+                    out.append(rng.choice(("?", "？")))
+    return out
+
+
+def _expanded(grid: Grid) -> list[list[str]]:
+    """Every grid position, a spanned cell's text in its first position and empty text in the others."""
+    placed = _positions(grid)
+    width = max((c + cell.colspan for row in placed for c, cell in row), default=0)
+    rows = [[""] * width for _ in grid]
+    for r, row in enumerate(placed):
+        for c, cell in row:
+            rows[r][c] = cell.text
+    return rows
+
+
+def pipe_table(grid: Grid, style: Style, rng: random.Random, expand: bool) -> list[str]:
+    out = []
+    rows = _expanded(grid) if expand else [[c.text if c.role != "header" else _header_lines(c.text, style, rng)[0] for c in row] for row in grid]
+    for cells in rows:
+        out.append(" | ".join(cells) + " |")
+        if rng.random() < 0.08:
+            out.append("|" * rng.randint(2, 5))
+    return out
+
+
+def pipe_lines_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
+    out = []
+    width = max(sum(c.colspan for c in row) for row in grid)
+    for row in grid:
+        missing = width - sum(c.colspan for c in row)
+        out.append("|" * max(1, missing + 1) if rng.random() < 0.7 else "|")
+        for cell in row:
+            lines = _cell_lines(cell, style, rng)
+            if not lines:
+                continue
+            out += lines[:-1]
+            out.append(f"{lines[-1]} |")
+    return out
+
+
+def tab_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
+    return ["\t".join(c.text if c.role != "header" else _header_lines(c.text, style, rng)[0] for c in row) for row in grid]
+
+
+def _para(p: Para, style: Style, rng: random.Random) -> str:
+    text = p.text
+    if p.role == "body":
+        text = rng.choice(("  ", "　　", "")) + text
+    if style.marks and p.role in ("body", "heading") and rng.random() < 0.5:
+        text += "?"
+    return text
+
+
+def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome: bool) -> str:
+    """The report as text in one of the layouts ``cells``, ``pipe``, ``pipe_lines``, ``tab``."""
+    double = layout == "cells" and rng.random() < 0.7
+    expand = layout == "pipe" and rng.random() < 0.4
+    stray = layout == "cells" and rng.random() < 0.5
+    lines: list[str] = _chrome_head(doc, rng) if chrome else []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            if layout == "cells":
+                lines += cells_table(block.grid, style, rng, stray)
+            elif layout == "pipe":
+                lines += pipe_table(block.grid, style, rng, expand)
+            elif layout == "pipe_lines":
+                lines += pipe_lines_table(block.grid, style, rng)
+            else:
+                lines += tab_table(block.grid, style, rng)
+        else:
+            lines.append(_para(block, style, rng))
+    if chrome:
+        lines += _chrome_tail(rng)
+    sep = "\n\n" if double else "\n"
+    return sep.join(lines) + "\n"
