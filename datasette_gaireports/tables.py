@@ -300,18 +300,32 @@ def fit(slots: list[Token], n: int) -> list[Token]:
 
 def align(slots: list[Token], cols: tuple[str, ...], header: dict[str, int] | None) -> list[Token] | None:
     """The slots standing under the headers of ``cols``, where the table's header names each column
-    in a column of its own and the row has a cell there; else ``None``."""
+    in a column of its own, the row has a cell there and no figure of the row stands elsewhere
+    (a row shifted against its header, as the second part of a split table can be, is left to
+    :func:`fit`); else ``None``."""
     if not header or any(c not in header for c in cols):
         return None
     wanted = [header[c] for c in cols]
     by_col = {t.col: t for t in slots if t.col is not None}
     if len(set(wanted)) != len(wanted) or any(w not in by_col for w in wanted):
         return None
+    if any(parse_value(t.text).is_number and t.col not in wanted for t in slots):
+        return None
     return [by_col[w] for w in wanted]
 
 
+def _header_keys(family: Family) -> frozenset[str]:
+    """Label keys of a wide family's header groups: its row labels (行政复议, 未经复议直接起诉…)."""
+    return frozenset(k for k in (label_key(t) for r in family.rows for t in r.all_labels()) if k)
+
+
 def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:
-    i = begin
+    """The first run of value cells after the table's own header (行政复议…); none without a header."""
+    keys = _header_keys(family)
+    start = next((k for k in range(begin, end) if len(tokens[k].text) <= 40 and label_key(tokens[k].text) in keys), None)
+    if start is None:
+        return []
+    i = start
     while i < end:
         if not _is_slot(tokens[i].text, family):
             i += 1

@@ -1,0 +1,76 @@
+"""A generated corpus with known truth, through the real build and export: every cell, every failing rule."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from datasette_gaireports.cli import cli
+from datasette_gaireports.corpus import generate_corpus
+from datasette_gaireports.corpus.generate import FORMATS, RENDERINGS
+from datasette_gaireports.corpus.score import lines, load_export, load_truth, perfect, score
+
+N = 3 * len(FORMATS) * len(RENDERINGS)
+SEED = 2024
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    out = tmp_path_factory.mktemp("generated")
+    truths = generate_corpus(out, N, SEED)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", str(out / "reports"), "--db", str(out / "c.db")])
+    assert built.exit_code == 0, built.output
+    exported = runner.invoke(cli, ["export", "--db", str(out / "c.db"), "-o", str(out / "c.jsonl")])
+    assert exported.exit_code == 0, exported.output
+    return out, truths
+
+
+def test_every_format_and_rendering_is_covered(corpus):
+    _out, truths = corpus
+    combos = Counter((t["template"], t["rendering"]) for t in truths)
+    assert set(combos) == {(f, r) for f in FORMATS for r in RENDERINGS}
+    assert min(combos.values()) >= 3
+    assert {t["encoding"] for t in truths} >= {"utf-8", "gbk", "big5", "gb18030"}
+    assert sum(1 for t in truths if t["checks_fail"]) >= 5, "a share of reports carries an injected error"
+    assert len({t["agency"] for t in truths}) == len(truths), "one report per body"
+
+
+def test_export_matches_the_truth_exactly(corpus):
+    out, _truths = corpus
+    result = score(load_truth(out / "truth"), load_export(out / "c.jsonl"))
+    assert perfect(result), "\n".join(lines(result, show=40))
+
+
+def test_truth_fails_only_where_an_error_was_injected(corpus):
+    _out, truths = corpus
+    for t in truths:
+        injected = any(v.startswith("error_") for v in t["variants"])
+        assert bool(t["checks_fail"]) == injected, t["source"]
+
+
+def test_generation_is_deterministic(tmp_path):
+    def digest(folder):
+        return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())).hexdigest()
+
+    generate_corpus(tmp_path / "a", 12, 5)
+    generate_corpus(tmp_path / "b", 12, 5)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    truth = json.loads(next((tmp_path / "a" / "truth").iterdir()).read_text(encoding="utf-8"))
+    assert {"source", "agency", "year", "format", "published", "tables", "checks_fail"} <= set(truth)
+
+
+def test_score_reports_mistakes(corpus):
+    out, _truths = corpus
+    export = load_export(out / "c.jsonl")
+    source = next(s for s, o in export.items() if o["tables"].get("requests"))
+    export[source]["tables"]["requests"]["new"]["total"] = -1
+    export[source]["agency"] = "某某局"
+    result = score(load_truth(out / "truth"), export)
+    assert not perfect(result)
+    assert any(f"{source}: requests new.total" in m for m in result.mistakes)
+    assert any(f"{source}: agency" in m for m in result.mistakes)

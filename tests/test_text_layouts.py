@@ -1,0 +1,260 @@
+"""Text dumps of reports: one cell per line, ``|`` rows, tab rows, broken labels, loose 2019 tables."""
+
+from __future__ import annotations
+
+from datasette_gaireports import pipeline
+from datasette_gaireports.report import ParsedReport, parse_file
+
+APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org", "total")
+
+
+def parse(text: str, encoding: str = "utf-8") -> ParsedReport:
+    markers = {f.code: f.markers for f in pipeline.formats()}
+    return parse_file(text.encode(encoding), "r.txt", pipeline.families(), markers)
+
+
+def row(values: dict, code: str) -> list:
+    return [values.get(f"{code}.{c}") for c in APPLICANTS]
+
+
+HEAD_2019 = "铁岭市教育局2019年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+HEAD_2021 = "铁岭市教育局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+
+
+def test_one_cell_per_line_with_blank_lines_and_stray_marks():
+    lines = [
+        "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+        "一、本年新收政府信息公开申请数量", "33?", "?", "2", "0?", "？0", "7", "0", "42",
+        "二、上年结转政府信息公开申请数量", "?0", "0", "0", "？", "0", "0", "0", "0",
+        "三、本年度办理结果", "(一)予以公开", "27", "2", "0", "0", "4", "0", "33", "?",
+        "(二)部分公开", "?", "(区分处理的,只计这一情形,不计其他情形)", "1", "0", "0", "0", "0", "0", "1",
+        "四、结转下年度继续办理", "—", "0", "0", "0", "0", "0", "—",
+    ]
+    rep = parse(HEAD_2019 + "\n\n".join(lines) + "\n")
+    values = rep.values()["requests"]
+    assert row(values, "new") == [33, 2, 0, 0, 7, 0, 42]
+    assert row(values, "carried_in") == [0, 0, 0, 0, 0, 0, 0]
+    assert row(values, "granted") == [27, 2, 0, 0, 4, 0, 33]
+    assert row(values, "partial") == [1, 0, 0, 0, 0, 0, 1], "label and note on two lines with a stray ? between"
+    assert row(values, "carried_forward") == [None, 0, 0, 0, 0, 0, None], "dashes are blank cells"
+    assert not [c for c in rep.cells if c.anomaly]
+
+
+def test_labels_split_over_two_lines():
+    lines = [
+        "一、本年新收政府信息公开", "申请数量", "5", "0", "0", "0", "0", "0", "5",
+        "二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0",
+        "(三)不予公开", "1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0",
+        "2.其他", "法律行政法规禁止公开", "1", "0", "0", "0", "0", "0", "1",
+        "(七)总计", "5", "0", "0", "0", "0", "0", "5",
+    ]
+    values = parse(HEAD_2019 + "\n".join(lines)).values()["requests"]
+    assert row(values, "new") == [5, 0, 0, 0, 0, 0, 5]
+    assert row(values, "withheld_law") == [1, 0, 0, 0, 0, 0, 1], "its first line alone would read as 3.其他"
+    assert "other_misc.total" not in values
+
+
+def test_pipe_rows_with_empty_cells_and_filler_rows():
+    text = HEAD_2019 + """(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 |
+||||||||
+自然人 | 法人或其他组织 | 总计 |
+商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |
+一、本年新收政府信息公开申请数量 | 12 |  |  |  | 1 |  | 13 |
+||||
+二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+三、本年度办理结果 | (一)予以公开 | 10 | 0 | 0 | 0 | 1 | 0 | 11 |
+(七)总计 | 12 |  |  |  | 1 |  | 13 |
+"""
+    values = parse(text).values()["requests"]
+    assert row(values, "new") == [12, None, None, None, 1, None, 13]
+    assert row(values, "granted") == [10, 0, 0, 0, 1, 0, 11]
+    assert row(values, "total_handled") == [12, None, None, None, 1, None, 13]
+
+
+def test_spans_printed_as_empty_cells_are_aligned_by_the_column_headers():
+    text = HEAD_2021 + """(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) |  |  | 申请人情况 |  |  |  |  |  |  |
+ |  |  | 自然人 | 法人或其他组织 |  |  |  |  | 总计 |
+ |  |  |  | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |  |
+一、本年新收政府信息公开申请数量 |  |  |  | 3 | 0 | 0 | 1 | 0 |  |
+二、上年结转政府信息公开申请数量 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+三、本年度办理结果 | (一)予以公开 |  | 6 | 3 | 0 | 0 | 1 | 0 | 10 |
+ | (七)总计 |  | 6 | 3 | 0 | 0 | 1 | 0 | 10 |
+"""
+    values = parse(text).values()["requests"]
+    assert row(values, "new") == [None, 3, 0, 0, 1, 0, None], "blank first and last figures stay in their columns"
+    assert row(values, "granted") == [6, 3, 0, 0, 1, 0, 10]
+    assert row(values, "total_handled") == [6, 3, 0, 0, 1, 0, 10]
+
+
+def test_lone_bar_before_each_row_and_a_cell_per_line():
+    text = HEAD_2021 + """|
+一、本年新收政府信息公开申请数量 |
+4 |
+0 |
+0 |
+0 |
+0 |
+1 |
+5 |
+||
+二、上年结转政府信息公开申请数量 |
+0 |
+0 |
+0 |
+0 |
+0 |
+0 |
+0 |
+|
+(六)其他处理 |
+1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 |
+1 |
+0 |
+0 |
+0 |
+0 |
+0 |
+1 |
+|
+(七)总计 |
+4 |
+0 |
+0 |
+0 |
+0 |
+1 |
+5 |
+"""
+    rep = parse(text)
+    assert rep.format == "2021"
+    values = rep.values()["requests"]
+    assert row(values, "new") == [4, 0, 0, 0, 0, 1, 5]
+    assert row(values, "other_no_correction") == [1, 0, 0, 0, 0, 0, 1]
+    assert row(values, "other") == [None] * 7, "a heading spanning its sub-rows carries no figures"
+
+
+def test_tab_rows_keep_blank_first_and_last_cells():
+    text = "铁岭市教育局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join([
+        "一、本年新收政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t",
+        "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
+        "(七)总计\t2\t0\t0\t0\t0\t0\t2",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议\t行政诉讼",
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉",
+        "\t\t1\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0",
+        "五、存在的主要问题及改进情况",
+    ])
+    rep = parse(text)
+    assert row(rep.values()["requests"], "new") == [2, 0, 0, 0, 0, 0, None]
+    review = rep.values()["review"]
+    assert (review["review_upheld"], review["review_corrected"], review["review_other"], review["review_total"]) == (None, None, 1, 1)
+
+
+def test_markdown_bordered_rows():
+    text = HEAD_2019 + "\n".join([
+        "| 一、本年新收政府信息公开申请数量 | 8 | 1 | 0 | 0 | 0 | 0 | 9 |",
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| (七)总计 | 8 | 1 | 0 | 0 | 0 | 0 | 9 |",
+    ])
+    values = parse(text).values()["requests"]
+    assert row(values, "new") == [8, 1, 0, 0, 0, 0, 9] and row(values, "total_handled") == [8, 1, 0, 0, 0, 0, 9]
+
+
+def test_rows_missing_repeated_reordered_and_an_extra_total_row():
+    text = HEAD_2019 + "\n".join([
+        "二、上年结转政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "一、本年新收政府信息公开申请数量 | | | | | | | |",
+        "一、本年新收政府信息公开申请数量 | 6 | 0 | 0 | 0 | 0 | 0 | 6 |",
+        "(三)不予公开 | 2.其他法律行政法规禁止公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "1.属于国家秘密 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "(七)总计 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |",
+        "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "合计 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |",
+    ])
+    rep = parse(text)
+    values = rep.values()["requests"]
+    assert row(values, "new") == [6, 0, 0, 0, 0, 0, 6], "the filled copy of a repeated row wins"
+    assert row(values, "carried_in") == [1, 0, 0, 0, 0, 0, 1]
+    assert row(values, "withheld_state_secret") == [1, 0, 0, 0, 0, 0, 1]
+    assert row(values, "withheld_law") == [0] * 7
+    assert row(values, "granted") == [None] * 7, "a row the report leaves out is blank"
+    checks = {(c.rule, c.scope): c.status for c in rep.checks}
+    assert checks[("R1", "total")] == "pass" and checks[("R2", "total")] == "incomplete"
+
+
+def test_loose_2019_table_with_a_merged_heading_row():
+    text = HEAD_2019 + "\n".join([
+        "一、本年新收政府信息公开申请数量 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |",
+        "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "三、本年度办理结果 | 予以公开 | 5 | 0 | 0 | 0 | 0 | 0 | 5 |",
+        "不予公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+        "(七)总计 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |",
+        "四、结转下年度继续办理 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+    ])
+    rep = parse(text)
+    values = rep.values()["requests"]
+    assert row(values, "granted") == [5, 0, 0, 0, 0, 0, 5], "numbering dropped"
+    assert all(values.get(f"withheld_state_secret.{c}") is None for c in APPLICANTS)
+    merged = [c for c in rep.cells if c.flag == "value_on_heading"]
+    assert merged and merged[0].row_code == "withheld" and merged[0].value == 2
+    assert "value_on_heading" in rep.reason
+
+
+def test_2021_tables_in_a_text_dump():
+    text = "铁岭市教育局2021年度政府信息公开工作年度报告\n二、主动公开政府信息情况\n" + "\n".join([
+        "第二十条第(一)项",
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+        "规章\t0\t0\t3",
+        "行政规范性文件\t4\t1\t52",
+        "第二十条第(五)项",
+        "信息内容\t本年处理决定数量",
+        "行政许可\t1,250",
+        "第二十条第(八)项",
+        "信息内容\t本年收费金额(单位:万元)",
+        "行政事业性收费\t12.5",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3",
+    ])
+    rep = parse(text)
+    assert rep.format == "2021"
+    active = rep.values()["active"]
+    assert (active["normative_docs.issued"], active["normative_docs.in_force"]) == (4, 52)
+    assert active["licensing.decisions"] == 1250 and active["fees.fee_amount"] == 12.5
+
+
+def test_traditional_gbk_dump():
+    text = "鐵嶺市教育局2019年政府信息公開工作年度報告\n三、收到和處理政府信息公開申請情況\n" + "\n".join([
+        "一、本年新收政府信息公開申請數量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+        "二、上年結轉政府信息公開申請數量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "（七）總計 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |",
+    ])
+    rep = parse(text, "gb18030")
+    assert rep.encoding == "gb18030"
+    assert (rep.meta.agency, rep.meta.year) == ("铁岭市教育局", 2019)
+    assert row(rep.values()["requests"], "total_handled") == [3, 0, 0, 0, 0, 0, 3]
+
+
+def test_legacy_table_one_cell_per_line_with_split_labels_and_units():
+    text = "唐河县2017年政府信息公开工作年度报告\n附件\n政府信息公开情况统计表\n（2017年度）\n" + "\n\n".join([
+        "统计指标", "单位", "统计数",
+        "一、主动公开情况", "——", "——",
+        "（一）主动公开政府信", "息数(不同渠道和方式公开相同信息计1条)", "条", "5912",
+        "其中：主动公开规范性文件数", "条", "?", "27",
+        "三、依申请公开情况", "——",
+        "（一）收到申请数", "件", "4",
+        "1．当面申请数", "件", "1",
+        "2．传真申请数", "件",
+        "3．网络申请数", "件", "3",
+        "七、依申请公开信息收取的费用", "万元", "0",
+        "四、行政复议数量", "件", "1",
+        "（二）被依法纠错数", "件", "0",
+        "五、行政诉讼数量", "件", "0",
+        "（二）被依法纠错数", "件", "0",
+    ])
+    rep = parse(text)
+    assert rep.format == "legacy" and rep.meta.agency == "唐河县人民政府"
+    legacy = rep.values()["legacy"]
+    assert legacy["active_total"] == 5912 and legacy["active_normative_docs"] == 27
+    assert legacy.get("requests_fax") is None and legacy["requests_online"] == 3
+    assert legacy["reviews_corrected"] == 0 and legacy["lawsuits_corrected"] == 0
+    assert {c.cell: c.unit for c in rep.cells}["fees_collected"] == "万元"
