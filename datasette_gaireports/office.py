@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import atexit
 import io
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .hookspecs import hookimpl
@@ -40,16 +43,12 @@ def soffice() -> str | None:
     return find_tool("soffice", "libreoffice")
 
 
-_PROFILE: list[str] = []
-
-
+@lru_cache(maxsize=1)
 def _profile_dir() -> str:
     """A LibreOffice user profile private to this process, made once and removed at exit."""
-    if not _PROFILE:
-        path = tempfile.mkdtemp(prefix="gaireports-lo-")
-        atexit.register(shutil.rmtree, path, True)
-        _PROFILE.append(path)
-    return _PROFILE[0]
+    path = tempfile.mkdtemp(prefix="gaireports-lo-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
@@ -60,14 +59,17 @@ def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     cmd = [tool, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
            "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
-    try:
-        done = subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise Unreadable(f"LibreOffice did not finish converting within {CONVERT_TIMEOUT} s") from exc
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group it leads
+            proc.communicate()
+            raise Unreadable(f"LibreOffice did not finish converting within {CONVERT_TIMEOUT} s") from exc
     out = [outdir / f"{src.stem}.{target.split(':')[0]}" for src in sources]
     missing = [p.name for p in out if not p.exists()]
     if missing:
-        detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-300:]
+        detail = (stderr or stdout).decode("utf-8", "replace").strip()[-300:]
         raise Unreadable(f"LibreOffice could not convert it to {target} ({detail or 'no output'})")
     return out
 

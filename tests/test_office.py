@@ -27,7 +27,7 @@ from datasette_gaireports.export import iter_export
 from datasette_gaireports.families import BUILTIN
 from datasette_gaireports.office_docx import table_spans
 from datasette_gaireports.office_sheet import spread
-from datasette_gaireports.readers import Document
+from datasette_gaireports.readers import Document, Unreadable
 from datasette_gaireports.report import ParsedReport, parse_file
 from datasette_gaireports.tokens import Token
 
@@ -401,3 +401,20 @@ def test_a_corpus_document_renders_as_docx(tmp_path):
     ]
     assert parsed.text.splitlines()[0] == "青山县人民政府2016年政府信息公开工作年度报告"
     assert parsed.text.splitlines()[-1] == "2017年3月1日"
+
+
+@needs_soffice
+def test_a_conversion_past_its_time_is_ended_with_its_children(tmp_path, monkeypatch, docx_set):
+    monkeypatch.setattr(office, "CONVERT_TIMEOUT", 0.2)
+    with pytest.raises(Unreadable, match="did not finish converting"):
+        office.convert([docx_set.folder / "000.docx"], "pdf", tmp_path)
+    profile = office._profile_dir()
+    left = [p for p in Path("/proc").glob("[0-9]*/cmdline") if profile in _cmdline(p)]
+    assert not left, "no LibreOffice process of this profile is left running"
+
+
+def _cmdline(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
