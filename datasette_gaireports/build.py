@@ -16,9 +16,11 @@ from pathlib import Path
 import sqlite_utils
 
 from . import pipeline
-from .database import init, write_reports
+from .database import all_tables, init, write_reports
+from .finish import finish_reports
 from .readers import Unreadable, read_bytes
 from .report import ParsedReport, parse_file, report_id
+from .search import enable_search
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
 
@@ -33,6 +35,8 @@ class Summary:
     failing: int = 0
     duplicates: int = 0
     unparsed_reasons: list[str] = field(default_factory=list)
+    agencies: int = 0
+    agency_levels: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         out = [f"reports read: {self.files}"]
@@ -40,6 +44,9 @@ class Summary:
             out.append(f"  parsed as {fmt}: {self.parsed[fmt]}")
         out.append(f"  unparsed: {self.unparsed}")
         out.append(f"reports with failing checks: {self.failing}")
+        if self.agencies:
+            levels = ", ".join(f"{lvl} {n}" for lvl, n in sorted(self.agency_levels.items()))
+            out.append(f"agencies: {self.agencies} ({levels})")
         if self.duplicates:
             out.append(f"files with the same bytes as an earlier file: {self.duplicates}")
         out += [f"  unparsed {r}" for r in self.unparsed_reasons]
@@ -181,6 +188,8 @@ def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
 
     A failed or interrupted build leaves the previous database untouched.
     """
+    reports = list(reports)
+    finish_reports(reports)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(db_path)
@@ -198,6 +207,7 @@ def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
         if problems:
             raise RuntimeError(f"foreign key check failed: {problems[:5]}")
         db.conn.execute("VACUUM")
+        enable_search(db, all_tables(families, pipeline.formats(pm)))  # after VACUUM: keyed by the final rowids
         db.close()
         umask = os.umask(0)
         os.umask(umask)
@@ -221,6 +231,9 @@ def summarise(reports: list[ParsedReport]) -> Summary:
         else:
             s.unparsed += 1
             s.unparsed_reasons.append(rep.reason)
+    bodies = {rep.agency.agency_id: rep.agency for rep in reports if rep.status == "parsed" and rep.agency}
+    s.agencies = len(bodies)
+    s.agency_levels = Counter(a.level or ("placeholder" if a.placeholder else "unknown") for a in bodies.values())
     return s
 
 

@@ -1,11 +1,13 @@
-"""Evaluating the balance rules (勾稽关系) on one report's cells."""
+"""Evaluating the balance rules (勾稽关系) on one report's cells, and its text against its tables."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .crossrules import NONE_RULES, PROSE, TEXT_VS_TABLE, is_none_statement
 from .layout import Family, Instance, Rule
+from .tables import Cell
 from .values import Number
 
 
@@ -21,6 +23,10 @@ class Check:
     right: Number | None
     cells: tuple[str, ...]
     missing: tuple[str, ...]
+    note: str = ""
+    """What a reader needs besides the figures: the sentence a figure was read from, the reports compared."""
+    related: str | None = None
+    """The other report the check compares with (the year before), if any."""
 
     @property
     def difference(self) -> Number | None:
@@ -75,6 +81,30 @@ def run_checks(families: Iterable[Family], fmt: str, values: Mapping[str, Mappin
             for inst in rule.instances:
                 if fmt in inst.formats:
                     out.append(evaluate(rule, inst, values[fam.name]))
+    return out
+
+
+def text_vs_table(fmt: str, values: Mapping[str, Mapping[str, Number | None]], figures: Iterable[Cell]) -> list[Check]:
+    """The figures a report's text states (legacy codes, see :func:`.prose.figures`) against its tables.
+
+    Only figures the text states are checked, each by the rule for its kind of
+    statement (a count, or a statement of none); a table cell left blank makes
+    the check ``incomplete``. Each check carries the sentence as its note.
+    """
+    stated = {c.cell: c for c in figures if c.value is not None}
+    out: list[Check] = []
+    for rule in TEXT_VS_TABLE:
+        if rule.family not in values:
+            continue
+        for inst in rule.instances:
+            code = inst.scope
+            if fmt not in inst.formats or code not in stated:
+                continue
+            if is_none_statement(stated[code]) != (rule.id in NONE_RULES):
+                continue
+            cells = {**values[rule.family], f"{PROSE}{code}": stated[code].value}
+            check = evaluate(rule, inst, cells)
+            out.append(replace(check, note=stated[code].sentence or stated[code].raw))
     return out
 
 

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
 
 import sqlite_utils
 
+from .agencies import Agency
+from .crossrules import RULE_KINDS
+from .crossrules import RULES as CROSS_RULES
 from .formats import Format
-from .layout import Family
+from .layout import Family, Rule
+from .names import KINDS
 from .report import PARSER_VERSION, ParsedReport
 from .schema import Table, create_tables, tables
 from .values import Number
-
-
-def agency_id(name: str) -> str:
-    """A stable id for a normalised body name."""
-    return hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
 def all_tables(families: tuple[Family, ...], formats: tuple[Format, ...]) -> tuple[Table, ...]:
@@ -38,20 +36,22 @@ def init(db: sqlite_utils.Database, families: tuple[Family, ...], formats: tuple
         }
         for f in formats
     )
+    db["agency_kinds"].insert_all({"kind": k.code, "label": k.label, "description": k.en} for k in KINDS)
     rule_rows: dict[str, dict] = {}
-    for fam in families:
-        for rule in fam.rules:
-            fmts = sorted({x for inst in rule.instances for x in inst.formats})
-            rule_rows[rule.id] = {
-                "rule": rule.id,
-                "family": fam.name,
-                "relation": rule.relation,
-                "severity": rule.severity,
-                "formula": rule.formula,
-                "description_zh": rule.zh,
-                "description_en": rule.en,
-                "formats": ",".join(fmts),
-            }
+    family_rules: list[tuple[str, Rule]] = [(fam.name, rule) for fam in families for rule in fam.rules]
+    for family, rule in family_rules + [(r.family, r) for r in CROSS_RULES]:
+        fmts = sorted({x for inst in rule.instances for x in inst.formats})
+        rule_rows[rule.id] = {
+            "rule": rule.id,
+            "family": family,
+            "relation": rule.relation,
+            "severity": rule.severity,
+            "formula": rule.formula,
+            "description_zh": rule.zh,
+            "description_en": rule.en,
+            "formats": ",".join(fmts),
+            "kind": RULE_KINDS.get(rule.id, "within_report"),
+        }
     db["rules"].insert_all(rule_rows[k] for k in sorted(rule_rows))
 
 
@@ -94,17 +94,11 @@ def write_reports(
 ) -> None:
     """Insert reports, their family rows, cells and checks, and the agencies they name."""
     fam_by_name = {f.name: f for f in families}
-    agencies: dict[str, dict] = {}
-    printed: dict[str, set[str]] = defaultdict(set)
+    reports = sorted(reports, key=lambda r: (r.source, r.sha256))
     seen_sha: dict[str, str] = {}
     batches: dict[str, list[dict]] = defaultdict(list)
-    for rep in sorted(reports, key=lambda r: (r.source, r.sha256)):
-        aid = None
-        if rep.meta.agency and rep.status == "parsed":
-            aid = agency_id(rep.meta.agency)
-            agencies.setdefault(aid, {"agency_id": aid, "name": rep.meta.agency, "reports": 0})
-            agencies[aid]["reports"] += 1
-            printed[aid].add(rep.meta.agency_printed or rep.meta.agency)
+    for rep in reports:
+        aid = rep.agency.agency_id if rep.agency and rep.status == "parsed" else None
         values = rep.values()
         batches["reports"].append(
             {
@@ -119,7 +113,9 @@ def write_reports(
                 "agency_id": aid,
                 "agency_printed": rep.meta.agency_printed or None,
                 "agency_source": rep.meta.agency_source,
-                "agency_evidence": rep.meta.agency_evidence or None,
+                "agency_evidence": (rep.agency.note if rep.agency and rep.agency.placeholder else rep.meta.agency_evidence)
+                or None,
+                "agency_confidence": rep.agency.confidence if aid and rep.agency else None,
                 "title": rep.meta.title or None,
                 "sha256": rep.sha256,
                 "bytes": rep.size,
@@ -166,12 +162,59 @@ def write_reports(
                 "difference": c.difference,
                 "cells": json.dumps(c.cells),
                 "missing": json.dumps(c.missing) if c.missing else None,
+                "related_report_id": c.related,
+                "note": c.note or None,
             }
             for c in rep.checks
         )
-    for aid, row in agencies.items():
-        row["names_printed"] = json.dumps(sorted(printed[aid]), ensure_ascii=False)
-    db["agencies"].insert_all(agencies[k] for k in sorted(agencies))
+    db["agencies"].insert_all(agency_rows(reports))
     for name in ("reports", *fam_by_name, "cells", "checks"):
         if batches.get(name):
             db[name].insert_all(batches[name], batch_size=1000)
+
+
+def _agency_row(agency: Agency) -> dict:
+    r = agency.region
+    return {
+        "agency_id": agency.agency_id,
+        "name": agency.name,
+        "kind": agency.kind,
+        "department": agency.department or None,
+        "level": agency.level,
+        "province": r.province,
+        "prefecture": r.prefecture,
+        "county": r.county,
+        "township": r.township,
+        "adcode": r.adcode,
+        "region_source": r.source,
+        "region_evidence": r.evidence or None,
+        "division_year": r.year if r.resolved else None,
+        "note": agency.note or None,
+    }
+
+
+def agency_rows(reports: Iterable[ParsedReport]) -> list[dict]:
+    """One row per body across its parsed reports.
+
+    The region's names and code are those of the body's latest report (a
+    division can be renamed or recoded over the years; its stable id, part of
+    the agency id, is not).
+    """
+    by_id: dict[str, list[ParsedReport]] = defaultdict(list)
+    for rep in reports:
+        if rep.status == "parsed" and rep.agency:
+            by_id[rep.agency.agency_id].append(rep)
+    rows = []
+    for aid in sorted(by_id):
+        reps = sorted(by_id[aid], key=lambda r: (r.meta.year or 0, r.source))
+        years = [r.meta.year for r in reps if r.meta.year is not None]
+        printed = sorted({r.agency.printed for r in reps if r.agency and r.agency.printed})
+        row = _agency_row(reps[-1].agency)  # type: ignore[arg-type]
+        row |= {
+            "names_printed": json.dumps(printed, ensure_ascii=False),
+            "reports": len(reps),
+            "first_year": min(years) if years else None,
+            "last_year": max(years) if years else None,
+        }
+        rows.append(row)
+    return rows

@@ -84,6 +84,9 @@ def table_metadata(t: Table) -> dict[str, Any]:
         meta["label_column"] = t.label_column
     if t.sort:
         meta["sort"] = t.sort
+    if t.search:
+        meta["fts_table"] = f"{t.name}_fts"
+        meta["fts_pk"] = "rowid"
     return meta
 
 

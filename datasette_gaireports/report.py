@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from . import prose
-from .checks import Check, run_checks, summary_status
+from .agencies import Agency
+from .checks import Check, run_checks, summary_status, text_vs_table
 from .formats import choose
 from .layout import Family
 from .meta import Meta, read_meta
@@ -38,6 +39,8 @@ class ParsedReport:
     cells: list[Cell] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     families: tuple[str, ...] = ()
+    agency: Agency | None = None
+    """Set after parsing, once per build (see :func:`.finish.identify_agencies`)."""
 
     @property
     def file_name(self) -> str:
@@ -128,5 +131,8 @@ def parse_file(
     if meta.year is None:
         notes.append("year reported on not found")
     rep.reason = "; ".join(notes)
-    rep.checks = run_checks(families, fmt, rep.values())
+    values = rep.values()
+    rep.checks = run_checks(families, fmt, values)
+    if fmt != "prose":
+        rep.checks += text_vs_table(fmt, values, prose.figures(doc.text))
     return rep

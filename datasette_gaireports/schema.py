@@ -11,7 +11,11 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from .agencies import AGENCY_LEVELS, CONFIDENCES, REGION_SOURCES
+from .crossrules import KIND_CODES as RULE_KIND_CODES
+from .crossrules import RULES as CROSS_RULES
 from .layout import Column, Family
+from .names import KIND_CODES
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "ANY", "date": "TEXT"}
 """Frictionless type → SQLite column type (``ANY`` gives NUMERIC affinity, so 3 stays 3 and 2.5 stays 2.5)."""
@@ -64,6 +68,8 @@ class Table:
     facets: tuple[str, ...] = ()
     label_column: str | None = None
     sort: str | None = None
+    search: tuple[str, ...] = ()
+    """Columns indexed for full-text search (an FTS5 table ``<name>_fts``, trigram tokenizer)."""
 
     def field(self, name: str) -> Field:
         return {f.name: f for f in self.fields}[name]
@@ -141,7 +147,7 @@ def family_table(fam: Family) -> Table:
 
 def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Table, ...]:
     """Every table of the database, in creation order."""
-    rule_ids = tuple(sorted({r.id for f in families for r in f.rules}))
+    rule_ids = tuple(sorted({r.id for f in families for r in f.rules} | {r.id for r in CROSS_RULES}))
     family_names = tuple(f.name for f in families)
     core = (
         Table(
@@ -159,16 +165,48 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             label_column="title",
         ),
         Table(
+            "agency_kinds",
+            "机构类型",
+            "The kinds of reporting body, recognised by the end of the body's name",
+            (
+                S("kind", "类型", "Kind code", required=True),
+                S("label", "名称", "The kind in Chinese"),
+                S("description", "说明", "The kind in English"),
+            ),
+            ("kind",),
+            label_column="label",
+        ),
+        Table(
             "agencies",
             "机构",
-            "Government bodies that published reports, one row per normalised name",
+            "Government bodies that published reports: one row per body across its years "
+            "(normalised name and region; two bodies of the same name in different places are two rows)",
             (
-                S("agency_id", "机构编号", "Agency id (from the normalised name)", required=True),
-                S("name", "机构名称", "Normalised name: simplified characters, no year or report-title words", required=True),
-                S("names_printed", "报告所印名称", "Names as printed in the reports (JSON list)"),
+                S("agency_id", "机构编号", "Agency id (from the normalised name and the region's stable id)", required=True),
+                S("name", "机构名称", "Normalised name: simplified characters, half-width forms, no year or report-title words",
+                  required=True),
+                S("names_printed", "报告所印名称", "Names as printed in the reports (JSON list; empty where no report prints one)"),
+                S("kind", "机构类型", "Kind of body (see agency_kinds)", required=True, enum=KIND_CODES),
+                S("department", "部门", "For a department: the department's own name (教育局, 应急管理局)"),
+                S("level", "层级", "Level of government the body belongs to", enum=AGENCY_LEVELS),
+                S("province", "省级", "Province-level division"),
+                S("prefecture", "地级", "Prefecture-level division (none for a municipality's districts)"),
+                S("county", "县级", "County-level division"),
+                S("township", "乡级", "Township, town or sub-district (乡/镇/街道) named by the body's name"),
+                S("adcode", "行政区划代码", "GB/T 2260 code of the deepest county-or-higher division resolved"),
+                S("region_source", "地区来源", "Where the region was read: the name, the report's text, or none found",
+                  enum=REGION_SOURCES),
+                S("region_evidence", "地区依据", "The place names the region was read from"),
+                I("division_year", "区划年份", "Year of the division data the region was resolved with", minimum=1980),
                 I("reports", "报告数", "Number of reports in the database", minimum=0),
+                I("first_year", "最早年度", "Earliest year reported on", minimum=2000),
+                I("last_year", "最近年度", "Latest year reported on", minimum=2000),
+                S("note", "说明", "For a placeholder: why no body could be named"),
             ),
             ("agency_id",),
+            foreign_keys=(ForeignKey(("kind",), "agency_kinds", ("kind",)),),
+            indexes=(("name",), ("province",), ("level",)),
+            facets=("kind", "level", "province"),
             label_column="name",
             sort="name",
         ),
@@ -189,6 +227,9 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 S("agency_printed", "所印机构名称", "The body's name as printed (or inferred, see agency_source)"),
                 S("agency_source", "机构名称来源", "Where the name came from", enum=("title", "text", "page", "inferred", "none")),
                 S("agency_evidence", "机构名称依据", "The text the name was read or inferred from"),
+                S("agency_confidence", "机构名称可信度",
+                  "high (printed in the title or text), medium (a bare place completed, or the page's publisher), "
+                  "low (inferred from the text), none (placeholder)", enum=CONFIDENCES),
                 S("title", "标题", "Report title as printed"),
                 S("sha256", "SHA-256", "sha256 of the source file's bytes", required=True),
                 I("bytes", "字节数", "Size of the source file in bytes", required=True, minimum=0),
@@ -212,6 +253,7 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             facets=("year", "format", "status", "check_status"),
             label_column="title",
             sort="source",
+            search=("title", "agency_printed", "text"),
         ),
         *(family_table(f) for f in families),
         Table(
@@ -249,6 +291,9 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 S("description_zh", "规则说明", "The rule in Chinese"),
                 S("description_en", "Description", "The rule in English"),
                 S("formats", "适用格式", "Formats the rule applies to (comma-separated)"),
+                S("kind", "比较对象", "within_report (a report's own tables), across_years (a body's report against "
+                  "the year before), text_vs_table (figures the text states against the tables)",
+                  enum=RULE_KIND_CODES),
             ),
             ("rule",),
             label_column="description_zh",
@@ -256,7 +301,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
         Table(
             "checks",
             "勾稽检查",
-            "One row per report, rule and scope: the outcome of the balance check",
+            "One row per report, rule and scope: the outcome of a balance rule, a rule across years or a "
+            "text-against-table rule",
             (
                 REPORT_ID,
                 S("rule", "规则", "Rule id", required=True, enum=rule_ids),
@@ -266,11 +312,18 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 Field("left", "number", "左边", "Sum of the left side's known cells"),
                 Field("right", "number", "右边", "Sum of the right side's known cells"),
                 Field("difference", "number", "差额", "left - right"),
-                S("cells", "单元格", "Cells in the equation (JSON list, left side first)"),
+                S("cells", "单元格", "Cells in the equation (JSON list, left side first; previous: marks the year "
+                  "before's report, prose: a figure stated in the text)"),
                 S("missing", "空白单元格", "Cells that are blank (JSON list)"),
+                S("related_report_id", "对照报告", "For a rule across years: the same body's report for the year before"),
+                S("note", "说明", "The sentence a text figure was read from, or the reports compared across years"),
             ),
             ("report_id", "rule", "scope"),
-            foreign_keys=(TO_REPORT, ForeignKey(("rule",), "rules", ("rule",))),
+            foreign_keys=(
+                TO_REPORT,
+                ForeignKey(("rule",), "rules", ("rule",)),
+                ForeignKey(("related_report_id",), "reports", ("report_id",)),
+            ),
             indexes=(("rule", "status"), ("status",)),
             facets=("rule", "status"),
         ),

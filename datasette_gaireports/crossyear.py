@@ -1,0 +1,63 @@
+"""The rules across years (X1, X2): a body's report for year Y+1 against its report for year Y.
+
+Run once all reports are parsed and their bodies identified. Each outcome is
+a check of the Y+1 report, with the Y report as its ``related`` report. A
+pair is compared only where both reports are of a format the rule's
+instance names (a legacy-format year gives no pair).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .checks import Check, evaluate
+from .crossrules import ACROSS_YEARS, PREVIOUS
+from .report import ParsedReport
+
+
+def _by_body_and_year(reports: Iterable[ParsedReport]) -> dict[tuple[str, int], list[ParsedReport]]:
+    groups: dict[tuple[str, int], list[ParsedReport]] = defaultdict(list)
+    for rep in sorted(reports, key=lambda r: (r.source, r.sha256)):
+        if rep.status == "parsed" and rep.agency and not rep.agency.placeholder and rep.meta.year is not None:
+            groups[(rep.agency.agency_id, rep.meta.year)].append(rep)
+    return groups
+
+
+def pair_checks(rep: ParsedReport, previous: list[ParsedReport]) -> list[Check]:
+    """The across-year checks of ``rep`` against the first of ``previous`` each instance can use."""
+    out: list[Check] = []
+    values = rep.values()
+    for rule in ACROSS_YEARS:
+        if rule.family not in values:
+            continue
+        for inst in rule.instances:
+            if rep.format not in inst.formats:
+                continue
+            prev = next((p for p in previous if p.format in inst.formats and rule.family in p.families), None)
+            if prev is None:
+                continue
+            earlier = {f"{PREVIOUS}{cell}": v for cell, v in prev.values()[rule.family].items()}
+            check = evaluate(rule, inst, {**values[rule.family], **earlier})
+            note = f"{prev.meta.year} report {prev.source} against {rep.meta.year} report {rep.source}"
+            out.append(replace(check, note=note, related=prev.report_id))
+    return out
+
+
+def add_across_year_checks(reports: list[ParsedReport]) -> int:
+    """Append the across-year checks to every report whose body also reported the year before.
+
+    Returns how many checks were added.
+    """
+    groups = _by_body_and_year(reports)
+    added = 0
+    for (aid, year), reps in groups.items():
+        previous = groups.get((aid, year - 1))
+        if not previous:
+            continue
+        for rep in reps:
+            checks = pair_checks(rep, previous)
+            rep.checks.extend(checks)
+            added += len(checks)
+    return added

@@ -1,0 +1,70 @@
+"""Full-text search: an FTS5 trigram index over the report texts, used by Datasette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+import yaml
+from datasette.app import Datasette
+
+from datasette_gaireports.search import fts_tables, trigram_available
+
+ROOT = Path(__file__).parent.parent
+TRADITIONAL = "002_87372135737a189f.txt"  # prints 衡陽應急微博 in traditional characters
+
+
+@pytest.fixture()
+def datasette(seeds_db) -> Datasette:
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    meta["databases"] = {seeds_db.stem: meta["databases"]["gaireports"]}
+    return Datasette([str(seeds_db)], metadata=meta)
+
+
+def test_sqlite_has_the_trigram_tokenizer():
+    assert trigram_available()
+
+
+def test_index_is_fts5_trigram_over_every_report(seeds_db):
+    db = sqlite_utils.Database(seeds_db)
+    assert "reports_fts" in fts_tables(db)
+    sql = db.execute("select sql from sqlite_master where name = 'reports_fts'").fetchone()[0]
+    assert "fts5" in sql.lower() and "trigram" in sql
+    indexed = {r for (r,) in db.execute("select rowid from reports_fts")}
+    assert indexed == {r for (r,) in db.execute("select rowid from reports")}
+
+
+async def _search(ds: Datasette, db: str, q: str) -> list[str]:
+    r = await ds.client.get(f"/{db}/reports.json", params={"_search": q, "_shape": "array", "_col": "source"})
+    assert r.status_code == 200, r.text
+    return sorted(row["source"] for row in r.json())
+
+
+@pytest.mark.asyncio
+async def test_chinese_search_through_datasette_json_api(datasette, seeds_db):
+    db = seeds_db.stem
+    assert await _search(datasette, db, "应急微博") == [TRADITIONAL], "simplified query, traditional text"
+    assert await _search(datasette, db, "经济开发区管委会") == ["001_6062cf8d5ea0336b.txt"]
+    assert await _search(datasette, db, "政府信息公开") == sorted(p.name for p in (ROOT / "tests/fixtures/seeds").iterdir())
+    assert await _search(datasette, db, "没有这样的短语") == []
+
+
+@pytest.mark.asyncio
+async def test_reports_table_page_has_a_search_box(datasette, seeds_db):
+    page = await datasette.client.get(f"/{seeds_db.stem}/reports")
+    assert page.status_code == 200
+    assert 'name="_search"' in page.text
+
+
+@pytest.mark.asyncio
+async def test_canned_search_answers_short_queries(datasette, seeds_db):
+    async def search(q: str) -> list[str]:
+        r = await datasette.client.get(f"/{seeds_db.stem}/search.json", params={"q": q, "_shape": "array"})
+        assert r.status_code == 200, r.text
+        return [row["source"] for row in r.json()]
+
+    assert await search("应急") == [TRADITIONAL], "two characters: read from the texts"
+    assert await search("应急微博") == [TRADITIONAL], "three or more: the index"
+    assert await search("肇庆") == ["003_0f7dd0209a58a4d8.txt"]
+    assert await search('"') == []
