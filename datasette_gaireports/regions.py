@@ -198,6 +198,21 @@ def printed_chain(text: str, year: int) -> tuple[list[Division], int]:
     return chain, cursor
 
 
+def _fallback_years(year: int) -> tuple[int, ...]:
+    """The year reported on, the next (when most reports are published), the one before, the newest data."""
+    return tuple(dict.fromkeys(division_year(y) for y in (year, year + 1, year - 1, LAST_YEAR)))
+
+
+def chain_in_years(text: str, year: int) -> tuple[list[Division], int, int]:
+    """:func:`printed_chain` in the first year whose divisions the text prints (a renamed place is
+    often printed under its new name): (chain, end, the data year used)."""
+    for y in _fallback_years(year):
+        chain, cursor = printed_chain(text, y)
+        if chain:
+            return chain, cursor, y
+    return [], 0, division_year(year)
+
+
 def _region(div: Division, year: int, source: str, evidence: str) -> Region:
     return Region(
         province=div.province,
@@ -216,8 +231,8 @@ def parse_name(name: str, year: int | None) -> NameParse:
     """Split a normalised name into its printed places, its township and the body words after them."""
     y = division_year(year)
     vertical, rest = strip_vertical(name)
-    chain, cursor = printed_chain(rest, y)
-    region = _region(chain[-1], y, "name", f"name prints {rest[:cursor]}") if chain else Region(year=y)
+    chain, cursor, used = chain_in_years(rest, y)
+    region = _region(chain[-1], used, "name", f"name prints {rest[:cursor]}") if chain else Region(year=y)
     m = TOWNSHIP.match(rest[cursor:])
     township = m.group(1) if m else ""
     remainder = rest[cursor + len(township):]
@@ -238,10 +253,10 @@ def place_before(text: str, key: str, year: int | None) -> list[tuple[Region, st
         if not _PLACE_END.search(before):
             continue
         for start in range(len(before) - 1):
-            chain, cursor = printed_chain(before[start:] + key, y)
+            chain, cursor, used = chain_in_years(before[start:] + key, y)
             if chain and cursor >= len(before) - start:
                 snippet = before[start:] + key
-                found.append((_region(chain[-1], y, "text", f"text prints {snippet}"), snippet))
+                found.append((_region(chain[-1], used, "text", f"text prints {snippet}"), snippet))
                 break
     return found
 

@@ -230,3 +230,11 @@ async def test_province_aggregates(corpus_db):
     got = {(r["province"], r["year"]): (r["reports"], r["passing_every_rule"], r["failing"]) for r in shares}
     assert got == expected
     assert got[("辽宁省", 2019)][2] == 1, "the imbalanced copy of 铁岭 2019 fails"
+
+
+def test_a_place_printed_under_a_later_name_resolves_with_later_data():
+    """延庆县 became 延庆区 in 2015; a 2012 report printing 延庆区 still finds it, under the same stable id."""
+    old, new = parse_name("延庆县人民政府", 2012).region, parse_name("延庆区东城街道办事处", 2012)
+    assert (old.county, old.adcode, old.year) == ("延庆县", "110229", 2012)
+    assert (new.region.county, new.region.adcode, new.township) == ("延庆区", "110119", "东城街道")
+    assert new.region.year > 2012 and new.region.key == old.key
