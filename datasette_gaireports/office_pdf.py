@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .office_sheet import Grid, Sheet, Span, join_lines, spread
+from .office_sheet import Grid, Sheet, Span, join_lines, spread, texts
 from .readers import Document, Unreadable
 from .tables import label_index
 from .text import label_key
@@ -85,8 +85,8 @@ class Table:
                 first = rows
             else:
                 rows = rows[repeated_header(first, rows):]
-                if grid and rows and is_row_tail(grid[-1], rows[0]):
-                    grid[-1] = [join_lines([a, b]) if b != a else a for a, b in zip(grid[-1], rows[0])]
+                if grid and rows and is_row_tail(texts(grid[-1]), texts(rows[0])):
+                    grid[-1] = [(join_lines([a, b]) if b != a else a, o) for (a, o), (b, _o) in zip(grid[-1], rows[0])]
                     rows = rows[1:]
                     places.pop()
                     places.append(f"pages {part.page - 1}-{part.page}, ")
@@ -116,7 +116,7 @@ def nearest(sorted_edges: list[float], v: float) -> int:
 def repeated_header(first: Grid, rows: Grid) -> int:
     """How many leading rows of a continuation repeat the table's first rows."""
     for k in range(min(MAX_HEADER_ROWS, len(first), len(rows)), 0, -1):
-        if rows[:k] == first[:k]:
+        if all(texts(a) == texts(b) for a, b in zip(rows[:k], first[:k])):
             return k
     return 0
 
