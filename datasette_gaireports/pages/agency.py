@@ -3,7 +3,6 @@ and the cross-year carry-over check (year Y's 结转下年度 = year Y+1's 上�
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -12,7 +11,18 @@ from datasette.utils.asgi import NotFound, Response
 
 from ..families import requests as requests_family
 from .charts import grouped_bars
-from .common import STATUS_ORDER, Source, Urls, database_source, families, number, plain, quote, render
+from .common import (
+    STATUS_ORDER,
+    Source,
+    Urls,
+    database_source,
+    families,
+    json_list,
+    number,
+    plain,
+    quote,
+    render,
+)
 from .labels import column_label
 
 TABLES = ("reports", "agencies", "formats", "requests", "legacy")
@@ -143,12 +153,9 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
     names: dict[str, set] = defaultdict(set)
     for r in reports:
         names[r["agency_printed"] or agency["name"]].add(r["year"])
-    try:
-        listed = json.loads(agency.get("names_printed") or "[]")
-    except ValueError:
-        listed = []
-    for n in listed:
-        names.setdefault(n, set())
+    for n in json_list(agency.get("names_printed")):
+        if isinstance(n, str):
+            names.setdefault(n, set())
     printed = [
         {"name": n, "years": sorted(y for y in ys if y is not None)}
         for n, ys in sorted(names.items(), key=lambda kv: (min((y for y in kv[1] if y), default=9999), kv[0]))

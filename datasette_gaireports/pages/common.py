@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote as url_quote
 
 from datasette.database import Database
 from datasette.utils import add_cors_headers, escape_sqlite, tilde_decode, tilde_encode
@@ -31,7 +32,14 @@ STATUS_ZH = {
     "fail": "未通过",
     "none": "无检查",
 }
-_CODE = re.compile(r"^[\w.\-]{1,64}$")
+_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+_WHOLE = re.compile(r"[0-9]{1,9}")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)."""
+_INERT_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)|-+")
+"""Text starting like a formula that a spreadsheet still reads as a number or a dash."""
+SECURITY_HEADERS = {"x-content-type-options": "nosniff"}
+"""Headers on every response of the plugin's pages."""
 
 
 @dataclass(frozen=True)
@@ -136,12 +144,20 @@ async def visible_sources(datasette, actor: dict | None, tables: Iterable[str] =
     return out
 
 
+def _single(request, name: str) -> str | None:
+    """A query-string parameter given at most once; repeating it is a 400."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"{name} is given more than once")
+    return values[0] if values else None
+
+
 def int_arg(request, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
-    """An integer query-string parameter in [lo, hi]; absent or empty gives ``default``."""
-    raw = request.args.get(name)
+    """An integer query-string parameter (ASCII digits) in [lo, hi]; absent or empty gives ``default``."""
+    raw = _single(request, name)
     if raw is None or raw == "":
         return default
-    if not re.fullmatch(r"\d{1,9}", raw):
+    if not _WHOLE.fullmatch(raw):
         raise BadRequest(f"{name} must be a whole number")
     value = int(raw)
     if not lo <= value <= hi:
@@ -150,8 +166,8 @@ def int_arg(request, name: str, lo: int, hi: int, default: int | None = None) ->
 
 
 def code_arg(request, name: str) -> str | None:
-    """A short code parameter (rule id, format code…); absent or empty gives ``None``."""
-    raw = request.args.get(name)
+    """A short ASCII code parameter (rule id, format code…); absent or empty gives ``None``."""
+    raw = _single(request, name)
     if raw is None or raw == "":
         return None
     if not _CODE.fullmatch(raw):
@@ -212,27 +228,67 @@ def plain(value: Any) -> Any:
     return value
 
 
-def json_response(datasette, data: Any, status: int = 200) -> Response:
-    headers: dict[str, str] = {}
+def json_list(text: Any) -> list:
+    """A JSON array stored in a text column; anything else (bad JSON, an object, a number) gives ``[]``."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _headers(datasette) -> dict[str, str]:
+    headers = dict(SECURITY_HEADERS)
     if datasette.cors:
         add_cors_headers(headers)
+    return headers
+
+
+def json_text(data: Any) -> str:
+    """Indented JSON with ``<``, ``>`` and ``&`` written as ``\\u`` escapes, so no HTML parser sees markup in it."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def json_response(datasette, data: Any, status: int = 200) -> Response:
     return Response(
-        json.dumps(data, ensure_ascii=False, indent=2, default=str),
-        status=status,
-        headers=headers,
-        content_type="application/json; charset=utf-8",
+        json_text(data), status=status, headers=_headers(datasette), content_type="application/json; charset=utf-8"
     )
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for the plugin's CSV downloads: numbers as printed, and text that a spreadsheet
+    would read as a formula prefixed with ``'`` (OWASP); text that is a plain number (``-3``)
+    or only hyphens (a printed dash) is kept."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return number(value)
+    text = str(value)
+    if text.startswith(FORMULA_START) and not _INERT_TEXT.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def content_disposition(filename: str) -> str:
+    """``inline`` with an ASCII file name and the full name in RFC 5987 form."""
+    ascii_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", filename).strip("-.") or "download.csv"
+    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{url_quote(filename, safe='')}"
 
 
 def csv_response(datasette, header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
+    # RFC 4180 line ends: the writer then quotes any field holding a CR or LF, so a
+    # carriage return inside a cell cannot start a new row in a spreadsheet.
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else number(v) if isinstance(v, float) else v for v in row])
-    headers = {"content-disposition": f'inline; filename="{filename}"'}
-    if datasette.cors:
-        add_cors_headers(headers)
+        writer.writerow([csv_cell(v) for v in row])
+    headers = {**_headers(datasette), "content-disposition": content_disposition(filename)}
     return Response(buf.getvalue(), headers=headers, content_type="text/csv; charset=utf-8")
 
 
@@ -256,4 +312,4 @@ async def render(datasette, request, template: str, context: dict) -> Response:
         "number": number,
     }
     html = await datasette.render_template(template, context, request=request, view_name="gaireports")
-    return Response.html(html)
+    return Response.html(html, headers=dict(SECURITY_HEADERS))

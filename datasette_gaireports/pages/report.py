@@ -8,7 +8,6 @@ from ``cells``, failing marks from ``checks``. The page, ``.json`` and
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from typing import Any
@@ -25,6 +24,7 @@ from .common import (
     database_source,
     ensure_allowed,
     families,
+    json_list,
     json_response,
     number,
     plain,
@@ -394,7 +394,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
     legend, warnings = [], []
     for n, c in enumerate(checks):
         key = f"{c['rule']}:{c['scope']}"
-        cell_codes = json.loads(c["cells"] or "[]")
+        cell_codes = [str(code) for code in json_list(c["cells"])]
         fam = fams.get(c["family"] or "")
         entry = {
             "id": f"gr-check-{_slug(c['rule'])}-{n}",
@@ -413,7 +413,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
             "right": plain(c["right"]),
             "difference": plain(c["difference"]),
             "cells": cell_codes,
-            "missing": json.loads(c["missing"] or "[]"),
+            "missing": json_list(c["missing"]),
             "check_url": urls.row(src.name, "checks", report_id, c["rule"], c["scope"]),
             "note": c.get("note"),
             "related_report_id": c.get("related_report_id"),
