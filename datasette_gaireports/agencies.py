@@ -4,7 +4,10 @@ A body is its normalised name *and* its region: two bodies with the same name
 in different places (two 城关镇人民政府) never merge, and neither do a
 government and its general office (某市人民政府, 某市人民政府办公室), whose
 names differ. A parsed report that names no body and lets none be inferred
-gets a placeholder of its own, never a guessed name.
+gets a placeholder of its own, never a guessed name; a local body whose
+region cannot be resolved (two 朝阳区人民政府, one in Beijing and one in
+Changchun, would read alike) is kept to its own report rather than risk a
+merge.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ SOURCE_CONFIDENCE = {"title": "high", "text": "high", "page": "medium", "inferre
 COMPLETED_CONFIDENCE = {"high": "medium", "medium": "low", "low": "low", "none": "none"}
 """One step down where the printed name was completed (a bare 铁岭市 read as 铁岭市人民政府)."""
 PLACEHOLDER_NAME = "未识别机构"
+UNRESOLVED_NOTE = (
+    "region not resolved (the name prints no place, or one that fits several divisions, and the text does not "
+    "settle it): kept apart from every other report's body of the same name"
+)
 REGION_SOURCES = ("name", "text", "none")
 
 
@@ -98,8 +105,11 @@ def identify(meta: Meta, year: int | None, text: str, sha256: str) -> Agency:
     printed = meta.agency_printed if meta.agency_source in ("title", "text", "page") else ""
     if printed and normalise_name(printed) != name:
         confidence = COMPLETED_CONFIDENCE[confidence]
+    key, note = region.key, ""
+    if not region.resolved and level != "national":
+        key, note = f"unresolved/{sha256}", UNRESOLVED_NOTE
     return Agency(
-        agency_id=agency_id(name, region.key),
+        agency_id=agency_id(name, key),
         name=name,
         printed=printed,
         kind=kind,
@@ -107,4 +117,5 @@ def identify(meta: Meta, year: int | None, text: str, sha256: str) -> Agency:
         level=level,
         region=region,
         confidence=confidence,
+        note=note,
     )

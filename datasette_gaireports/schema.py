@@ -201,7 +201,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 I("reports", "报告数", "Number of reports in the database", minimum=0),
                 I("first_year", "最早年度", "Earliest year reported on", minimum=2000),
                 I("last_year", "最近年度", "Latest year reported on", minimum=2000),
-                S("note", "说明", "For a placeholder: why no body could be named"),
+                S("note", "说明", "Why the body is kept to its own report: no name could be read (a placeholder), "
+                  "or its region could not be resolved"),
             ),
             ("agency_id",),
             foreign_keys=(ForeignKey(("kind",), "agency_kinds", ("kind",)),),

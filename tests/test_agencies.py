@@ -105,6 +105,16 @@ def test_ambiguous_or_absent_place_is_left_unresolved():
     assert (found.region.province, found.region.county, found.level) == ("北京市", "朝阳区", "county")
 
 
+def test_unresolved_local_bodies_of_one_name_are_kept_apart():
+    """Beijing's and Changchun's 朝阳区人民政府 read alike when neither text names the city."""
+    a = identify(titled("朝阳区人民政府"), 2020, "", "report-a")
+    b = identify(titled("朝阳区人民政府"), 2021, "", "report-b")
+    assert a.agency_id != b.agency_id
+    assert "not resolved" in a.note
+    national = [identify(titled("教育部"), y, "", f"r{y}") for y in (2020, 2021)]
+    assert national[0].agency_id == national[1].agency_id and national[0].note == ""
+
+
 def test_government_and_its_office_never_merge():
     gov = identify(titled("铁岭市人民政府"), 2019, "", "a")
     office = identify(titled("铁岭市人民政府办公室"), 2019, "", "b")
