@@ -422,3 +422,24 @@ def _cmdline(path: Path) -> str:
         return path.read_bytes().decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def test_a_layout_table_holding_tables_is_read_as_its_contents(tmp_path):
+    from docx import Document as new_docx
+
+    doc = new_docx()
+    doc.add_paragraph("青山县人民政府2016年政府信息公开工作年度报告")
+    frame = doc.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "政府信息公开情况统计表"
+    inner = frame.add_table(rows=2, cols=3)
+    for r, texts_ in enumerate((("统计指标", "单位", "统计数"), ("六、举报投诉数量", "件", "4"))):
+        for c, text in enumerate(texts_):
+            inner.cell(r, c).text = text
+    doc.save(tmp_path / "frame.docx")
+    parsed = _read(tmp_path / "frame.docx")
+    assert parsed.text.splitlines() == [
+        "青山县人民政府2016年政府信息公开工作年度报告",
+        "政府信息公开情况统计表",
+        "统计指标 | 单位 | 统计数",
+        "六、举报投诉数量 | 件 | 4",
+    ]
