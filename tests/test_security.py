@@ -35,6 +35,7 @@ from markupsafe import escape
 
 from datasette_gaireports.build import build
 from datasette_gaireports.pages.common import csv_cell
+from datasette_gaireports.pages.links import snippet
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 README = Path(__file__).parents[1] / "README.md"
@@ -355,14 +356,13 @@ def test_report_page_is_inert(served, hostile):
     source = soup.find("ol", class_="gr-source").find_all("li")
     assert [li.get_text() for li in source[-2:]] == [H["text.line"], SCRIPT]
     assert 'id="gr-check-R9-img-src-x-onerror-alert-1-' in html  # element ids are slugs
-    for name in ("prose", "legacy", "unparsed"):
-        source_name = {"prose": PROSE_SOURCE, "legacy": LEGACY_SOURCE, "unparsed": UNPARSED_SOURCE}[name]
-        other = get(ds, report_page(report_ids(hostile[0])[source_name]))
-        assert other.status_code == 200, name
-        assert_inert(other.text, name)
-    prose = get(ds, report_page(report_ids(hostile[0])[PROSE_SOURCE])).text
-    assert shown(prose, H["legacy.sentence"])
-    unparsed = get(ds, report_page(report_ids(hostile[0])[UNPARSED_SOURCE])).text
+    ids = report_ids(hostile[0])
+    others = {source: get(ds, report_page(ids[source])) for source in (PROSE_SOURCE, LEGACY_SOURCE, UNPARSED_SOURCE)}
+    for source, other in others.items():
+        assert other.status_code == 200, source
+        assert_inert(other.text, source)
+    assert shown(others[PROSE_SOURCE].text, H["legacy.sentence"])
+    unparsed = others[UNPARSED_SOURCE].text
     assert shown(unparsed, H["report.unparsed_reason"]) and shown(unparsed, UNPARSED_SOURCE)
 
 
@@ -383,6 +383,8 @@ def test_error_pages_are_inert(served):
         f"/{DB}/cells", f"/{DB}/rules", f"/{DB}/formats", f"/{DB}/requests", f"/{DB}/legacy",
         f"/{DB}/reports/{tilde_encode(FAILING_ID)}", f"/{DB}/agencies/{tilde_encode(FAILING_AGENCY_ID)}",
         f"/{DB}/agencies/{tilde_encode(LEGACY_AGENCY_ID)}",
+        f"/{DB}/checks/{','.join(tilde_encode(k) for k in (FAILING_ID, HOSTILE_RULE, HOSTILE_SCOPE))}",
+        f"/{DB}/reports?_search={quote(SCRIPT)}",
     ],
 )
 def test_datasette_pages_with_plugin_links_are_inert(served, path):
@@ -392,7 +394,7 @@ def test_datasette_pages_with_plugin_links_are_inert(served, path):
     assert_inert(r.text, path)
 
 
-def test_render_cell_links_are_escaped(served):
+def test_render_cell_links_are_escaped(served, hostile):
     ds, _ = served
     link = f"/{DB}/-/gaireports/report/{tilde_encode(FAILING_ID)}"
     row = get(ds, f"/{DB}/reports/{tilde_encode(FAILING_ID)}").text
@@ -400,6 +402,10 @@ def test_render_cell_links_are_escaped(served):
     reports = get(ds, f"/{DB}/reports").text
     assert f'<a href="{link}" title="报告复原页 (report page)">' in reports
     assert shown(reports, f"{H['report.check_status']} · {H['report.check_status']}")  # unknown check status
+    conn = sqlite3.connect(hostile[0])
+    (text,) = conn.execute("select text from reports where source = ?", [UNPARSED_SOURCE]).fetchone()
+    conn.close()
+    assert text.startswith(SCRIPT) and f'<span class="gr-snippet">{escape(snippet(text))}</span>' in reports
     agencies = get(ds, f"/{DB}/agencies").text
     page = f"/{DB}/-/gaireports/agency/{tilde_encode(FAILING_AGENCY_ID)}"
     assert f'<a href="{page}" title="机构页 (agency page)">{escape(H["agency.name"])}</a>' in agencies
@@ -407,6 +413,8 @@ def test_render_cell_links_are_escaped(served):
     assert f'{escape(FAILING_AGENCY_ID)} <a href="{page}">机构页 →</a>' in agency_row
     checks = get(ds, f"/{DB}/checks?status={quote(SCRIPT)}").text
     assert f'title="报告复原页 (report page)">{escape(SCRIPT)}</a>' in checks
+    check_row = get(ds, f"/{DB}/checks/{','.join(tilde_encode(k) for k in (FAILING_ID, HOSTILE_RULE, HOSTILE_SCOPE))}")
+    assert f'<a href="{link}" title="报告复原页 (report page)">fail</a>' in check_row.text
     menu = get(ds, "/").text
     assert '<a href="/-/gaireports">勾稽检查状态 (gaireports)</a>' in menu
     actions = get(ds, f"/{DB}/checks").text
