@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
+from .text import normalise
 from .tokens import Token, text_tokens
 from .values import parse_value
-from .webpage import content_root, drop_chrome_tags, drop_link_lists, page_meta
+from .webpage import MAX_FIELD, content_root, drop_chrome_tags, drop_link_lists, fields, page_meta
 
 # Characters frequent in Chinese government prose; decoding candidates are scored by them.
 _COMMON = frozenset(
@@ -112,8 +113,16 @@ def check_bytes(data: bytes) -> None:
         raise Unreadable("binary file: control bytes, not a text or HTML report")
 
 
+PAGE_LINES = 40
+"""A text dump of a web page prints the page's metadata within its first lines."""
+
+
 def read_text(text: str, encoding: str) -> Document:
-    return Document(text, list(text_tokens(text)), encoding, "text")
+    """Read a text dump; metadata of a dumped page (``发布机构:… 发布时间:…``) goes into ``page_meta``."""
+    head = [normalise(line).strip() for line in text.splitlines()[:PAGE_LINES]]
+    meta = fields([line for line in head if line and len(line) <= MAX_FIELD], value_apart=False)
+    meta.pop("title", None)
+    return Document(text, list(text_tokens(text)), encoding, "text", meta)
 
 
 def read_bytes(data: bytes) -> Document:

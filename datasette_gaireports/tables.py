@@ -10,6 +10,7 @@ order wins. A family's scan is confined to its section of the report.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -319,10 +320,21 @@ def _header_keys(family: Family) -> frozenset[str]:
     return frozenset(k for k in (label_key(t) for r in family.rows for t in r.all_labels()) if k)
 
 
+_SENTENCE_MARK = re.compile(r"[。，,；;！!]")
+
+
+def _names_group(text: str, keys: frozenset[str]) -> bool:
+    """A header cell or header line (no sentence) naming one of the table's groups."""
+    if len(text) > 40 or _SENTENCE_MARK.search(text):
+        return False
+    key = label_key(text)
+    return any(k in key for k in keys)
+
+
 def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:
     """The first run of value cells after the table's own header (行政复议…); none without a header."""
     keys = _header_keys(family)
-    start = next((k for k in range(begin, end) if len(tokens[k].text) <= 40 and label_key(tokens[k].text) in keys), None)
+    start = next((k for k in range(begin, end) if _names_group(tokens[k].text, keys)), None)
     if start is None:
         return []
     i = start

@@ -12,9 +12,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .values import parse_value
+from .values import is_unit, parse_value
 
 _PIPE = re.compile(r"[|｜]")
+_SENTENCE_END = re.compile(r"[。；;！!？,，]")
+_GROUPED = re.compile(r"[?？]?\d{1,3}(?: \d{3})+(?:\.\d+)?[?？]?")
+"""One figure with its thousands set apart by spaces (``8 634``), not a row of figures."""
+MAX_ROW_LINE = 80
+"""A label and one figure on a line longer than this is a sentence, not a table row."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,33 @@ def _cells(line: str, bordered: bool) -> list[str] | None:
     return None
 
 
+def _spaced(line: str) -> list[str] | None:
+    """The cells of a row whose cells are separated by spaces (text copied from a PDF), else ``None``.
+
+    The row ends in figures, dashes or units (two or more, or one after a
+    short label that is no sentence); what precedes them is its label, one
+    cell per space-separated part (the label matcher joins the parts of a
+    label back). Blank cells cannot show in such a row.
+    """
+    if _GROUPED.fullmatch(line.strip()):
+        return None
+    parts = line.split()
+    k = len(parts)
+    while k and _is_field(parts[k - 1]):
+        k -= 1
+    tail, head = parts[k:], parts[:k]
+    if not tail or not any(parse_value(p).is_number or parse_value(p).flag == "dash" for p in tail):
+        return None
+    if len(tail) == 1 and (not head or len(line) > MAX_ROW_LINE or _SENTENCE_END.search(" ".join(head))):
+        return None
+    return head + tail
+
+
+def _is_field(text: str) -> bool:
+    v = parse_value(text)
+    return v.flag not in ("not_a_number", "blank") or is_unit(text)
+
+
 def _bordered(lines: list[str]) -> bool:
     """True where the ``|`` rows start with a ``|`` (a border) even where their first cell holds text,
     as Markdown-style dumps draw them; where some rows start with text, a leading ``|`` follows an
@@ -70,8 +102,9 @@ def text_tokens(text: str) -> Iterator[Token]:
 
     A line is one cell, except a line with ``|`` or tab separators holding
     two or more cells, which is one table row (its empty cells are kept as
-    blank cells). Lines of separators alone (``||||``) are spanned-cell filler
-    and carry nothing.
+    blank cells), and a line ending in two or more space-separated figures,
+    which is a row too. Lines of separators alone (``||||``) are
+    spanned-cell filler and carry nothing.
     """
     lines = text.splitlines()
     bordered = _bordered(lines)
@@ -81,6 +114,8 @@ def text_tokens(text: str) -> Iterator[Token]:
         if not s:
             continue
         parts = _cells(line, bordered)
+        if parts is None:
+            parts = _spaced(s)
         if parts is None:
             yield Token(s, lineno, f"line {lineno}")
             continue

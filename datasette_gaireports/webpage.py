@@ -25,6 +25,9 @@ FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("title", ("名称", "标题")),
 )
 """Page metadata key → the labels a page prints it under, most telling first."""
+OTHER_LABELS = ("类目名称", "主题分类", "体裁分类", "组配分类", "服务对象", "分类", "废止日期", "有效性", "生成日期",
+                "公开方式", "公开范围", "公开时限", "主题词", "关键词", "浏览次数", "作者", "编审", "字号", "时间")
+"""Other labels of metadata blocks: they end the value before them and are not read."""
 HEAD_FIELDS = {"articletitle": "title", "pubdate": "published", "contentsource": "publisher"}
 """``<meta name=…>`` tags of CMS pages → page metadata key (used where the page prints none)."""
 CHROME_TAGS = ("script", "style", "noscript", "iframe", "object", "svg", "nav", "footer", "aside",
@@ -35,11 +38,36 @@ LINK_SHARE = 0.5
 """A block whose text is at least this share links is navigation, not report."""
 MAX_FIELD = 80
 
-_LABELS = sorted({label for _key, labels in FIELDS for label in labels}, key=len, reverse=True)
+_LABELS = sorted({label for _key, labels in FIELDS for label in labels} | set(OTHER_LABELS), key=len, reverse=True)
 _FIELD = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]?\s*")
 _KEY_OF = {label: key for key, labels in FIELDS for label in labels}
 _RANK = {label: rank for _key, labels in FIELDS for rank, label in enumerate(labels)}
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fff0-9０-９]")
+
+
+def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
+    """Page metadata from short texts in reading order: ``标签：值`` in one text, or (``value_apart``,
+    as in a page's cells) a label and its value in the next text."""
+    found: dict[str, tuple[int, int, str]] = {}
+    for pos, frag in enumerate(frags):
+        matches = list(_FIELD.finditer(frag))
+        if not matches or matches[0].start() != 0:
+            continue
+        for k, m in enumerate(matches):
+            label = m[1]
+            if label not in _KEY_OF:
+                continue
+            end = matches[k + 1].start() if k + 1 < len(matches) else len(frag)
+            apart = value_apart and k + 1 == len(matches) and pos + 1 < len(frags)
+            value = frag[m.end() : end] or (frags[pos + 1] if apart else "")
+            if _FIELD.match(value):
+                continue
+            key = _KEY_OF[label]
+            clean = _clean_value(key, value)
+            rank = (_RANK[label], pos)
+            if clean and (key not in found or rank < found[key][:2]):
+                found[key] = (*rank, clean)
+    return {key: v for key, (_r, _p, v) in found.items()}
 
 
 def _fragments(root: etree._Element) -> list[str]:
@@ -57,6 +85,8 @@ def _fragments(root: etree._Element) -> list[str]:
 
 def _clean_value(key: str, value: str) -> str | None:
     value = re.split(r"\s{2,}|\u3000", value.strip())[0].strip(" :：")
+    if key != "title":
+        value = value.split(" ")[0] if key in ("index_no", "publisher") else value
     if not value:
         return None
     if key == "published":
@@ -66,24 +96,7 @@ def _clean_value(key: str, value: str) -> str | None:
 
 def page_meta(root: etree._Element) -> dict[str, str]:
     """索引号, 发布机构, 发布日期, 文号 and 名称 as the page prints them (ISO date for ``published``)."""
-    found: dict[str, tuple[int, int, str]] = {}
-    frags = _fragments(root)
-    for pos, frag in enumerate(frags):
-        matches = list(_FIELD.finditer(frag))
-        if not matches or matches[0].start() != 0:
-            continue
-        for k, m in enumerate(matches):
-            label = m[1]
-            end = matches[k + 1].start() if k + 1 < len(matches) else len(frag)
-            value = frag[m.end() : end] or (frags[pos + 1] if k + 1 == len(matches) and pos + 1 < len(frags) else "")
-            if _FIELD.match(value):
-                continue
-            key = _KEY_OF[label]
-            clean = _clean_value(key, value)
-            rank = (_RANK[label], pos)
-            if clean and (key not in found or rank < found[key][:2]):
-                found[key] = (*rank, clean)
-    meta = {key: v for key, (_r, _p, v) in found.items()}
+    meta = fields(_fragments(root))
     for el in root.iter("meta"):
         key = HEAD_FIELDS.get((el.get("name") or "").lower())
         content = normalise(el.get("content") or "").strip()

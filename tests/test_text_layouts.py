@@ -258,3 +258,53 @@ def test_legacy_table_one_cell_per_line_with_split_labels_and_units():
     assert legacy.get("requests_fax") is None and legacy["requests_online"] == 3
     assert legacy["reviews_corrected"] == 0 and legacy["lawsuits_corrected"] == 0
     assert {c.cell: c.unit for c in rep.cells}["fees_collected"] == "万元"
+
+
+def test_rows_copied_from_a_pdf_with_space_separated_cells():
+    text = HEAD_2021 + "\n".join([
+        "申请人情况",
+        "自然人 法人或其他组织 总计",
+        "一、本年新收政府信息公开申请数量   7  1  0  0  0  0  8",
+        "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        "三、本年度办理结果 （一）予以公开 5 1 0 0 0 0 6",
+        "（三）不予 公 开 1．属于国家秘密 1 0 0 0 0 0 1",
+        "（七）总计 7 1 0 0 0 0 8",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+        "0 0 1 0 1 0 0 0 0 0 0 0 0 0 0",
+        "五、存在的主要问题及改进情况",
+    ])
+    rep = parse(text)
+    values = rep.values()["requests"]
+    assert row(values, "new") == [7, 1, 0, 0, 0, 0, 8]
+    assert row(values, "granted") == [5, 1, 0, 0, 0, 0, 6]
+    assert row(values, "withheld_state_secret") == [1, 0, 0, 0, 0, 0, 1], "a spaced label and its sub-row on one line"
+    assert rep.values()["review"]["review_total"] == 1
+
+
+def test_legacy_rows_with_one_figure_after_the_label():
+    text = "唐河县2016年政府信息公开工作年度报告\n政府信息公开情况统计表\n" + "\n".join([
+        "统计指标 单位 统计数",
+        "一、主动公开情况 —— ——",
+        "（一）主动公开政府信息数 条 12408",
+        "其中：主动公开规范性文件数  27",
+        "制发规范性文件总数 9",
+        "（一）收到申请数 件 4",
+        "我局全年共收到申请4件，均已按时办结 4",
+    ])
+    legacy = parse(text).values()["legacy"]
+    assert legacy["active_total"] == 12408 and legacy["active_normative_docs"] == 27
+    assert legacy["normative_docs_issued"] == 9 and legacy["requests_received"] == 4
+
+
+def test_page_metadata_of_a_dumped_page():
+    text = ("肇庆市人民政府\n当前位置: 首页 > 政务公开\n索引号:007141332/2015-00724 类目名称: 政府信息公开工作年度报告\n"
+            "发布机构:肇庆市人民政府办公室 发布时间: 2015年03月20日\n文 号:无 废止日期:\n"
+            "2014年政府信息公开工作年度报告\n本机关共收到政府信息公开申请3件。\n")
+    rep = parse(text)
+    from datasette_gaireports.readers import read_bytes
+
+    meta = read_bytes(text.encode("utf-8")).page_meta
+    assert meta == {"index_no": "007141332/2015-00724", "publisher": "肇庆市人民政府办公室", "published": "2015-03-20"}
+    assert (rep.format, rep.meta.agency, rep.meta.published, rep.meta.year) == ("prose", "肇庆市人民政府办公室", "2015-03-20", 2014)

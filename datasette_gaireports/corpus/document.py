@@ -89,8 +89,11 @@ def _title(agency: Agency, year: int, rng: random.Random, variants: list[str]) -
     return form.format(p=printed, y=year)
 
 
-def _plan_rows(fam: Family, fmt: str, rng: random.Random, loose: bool, variants: list[str]) -> tuple[list[Row], frozenset[str], str, bool]:
-    """The rows a table prints, in order; for loose 2019 reports some are dropped, merged or moved."""
+def _plan_rows(
+    fam: Family, fmt: str, rng: random.Random, loose: bool, variants: list[str], year: int | None = None
+) -> tuple[list[Row], frozenset[str], str, bool]:
+    """The rows a table prints, in order; for loose 2019 reports some are dropped, merged or moved;
+    legacy tables of earlier years lack the rows later templates added (回应解读, 政务微博/微信)."""
     rows = [r for r in fam.rows if fmt in r.columns]
     merged: set[str] = set()
     repeated = ""
@@ -130,6 +133,11 @@ def _plan_rows(fam: Family, fmt: str, rng: random.Random, loose: bool, variants:
         drop = rng.choice(leaves)
         rows = [r for r in rows if r is not drop]
         variants.append(f"dropped_{drop.code}")
+    if fam.name == "legacy" and year is not None:
+        older = [r for r in rows if (year < 2016 and "response" in r.code) or (year < 2014 and r.code in ("channel_weibo", "channel_wechat"))]
+        if older:
+            rows = [r for r in rows if r not in older]
+            variants.append("older_legacy_table")
     if rng.random() < 0.1 and fam.shape != "wide":
         repeated = rng.choice([r.code for r in rows if not r.heading and r.code not in merged])
         variants.append(f"repeated_{repeated}")
@@ -260,7 +268,7 @@ def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Rando
     signature = [Para(agency.name, "signature"), Para(_date_text(signed_iso, rng), "date")]
     if fmt == "legacy":
         fam = FAMILIES["legacy"]
-        rows, _merged, repeated, _extra = _plan_rows(fam, fmt, rng, False, variants)
+        rows, _merged, repeated, _extra = _plan_rows(fam, fmt, rng, False, variants, year)
         plan = TablePlan(fam, fmt, fig.values["legacy"], {c: u for (f, c), u in fig.units.items() if f == "legacy"}, rows, repeated=repeated)
         values = _truth_for(plan)
         if _present(fam, values):

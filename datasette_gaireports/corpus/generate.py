@@ -39,6 +39,7 @@ RENDERINGS = (
     "text_pipe",
     "text_pipe_lines",
     "text_tab",
+    "text_spaced",
     "text_traditional",
     "prose_only",
 )
@@ -91,7 +92,7 @@ def layout_of(rendering: str, rng: random.Random) -> str:
     """The concrete layout a rendering uses: ``html`` or a text layout."""
     if rendering.startswith("html") or (rendering == "prose_only" and rng.random() < 0.7):
         return "html"
-    fixed = {"text_cells": "cells", "text_pipe": "pipe", "text_pipe_lines": "pipe_lines", "text_tab": "tab"}
+    fixed = {"text_cells": "cells", "text_pipe": "pipe", "text_pipe_lines": "pipe_lines", "text_tab": "tab", "text_spaced": "spaced"}
     return fixed.get(rendering) or rng.choice(("cells", "pipe", "pipe_lines"))
 
 

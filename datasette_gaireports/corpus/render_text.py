@@ -6,7 +6,7 @@ one table row per line, ``a | b | c |``, empty cells kept, ``||||`` filler
 rows; spans either collapsed or printed as empty cells. ``pipe_lines``: each
 cell on its own line ending in `` |``, a line of ``|`` before each row.
 ``tab``: rows as a browser copies them (cells separated by tabs, spans
-collapsed). Any of them may start with the site's header dumped as text.
+collapsed). ``spaced``: rows as copied from a PDF, cells separated by spaces. Any of them may start with the site's header dumped as text.
 """
 
 from __future__ import annotations
@@ -109,6 +109,17 @@ def pipe_lines_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
     return out
 
 
+def spaced_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
+    """Rows as text copied from a PDF: a row's cells on one line, separated by spaces."""
+    out = []
+    for row in grid:
+        cells = [c.text if c.role == "value" else " ".join(_cell_lines(c, style, rng)) for c in row]
+        cells = [c for c in cells if c]
+        if cells:
+            out.append(rng.choice((" ", "  ", "   ")).join(cells))
+    return out
+
+
 def tab_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
     return ["\t".join(c.text if c.role != "header" else _header_lines(c.text, style, rng)[0] for c in row) for row in grid]
 
@@ -123,7 +134,7 @@ def _para(p: Para, style: Style, rng: random.Random) -> str:
 
 
 def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome: bool) -> str:
-    """The report as text in one of the layouts ``cells``, ``pipe``, ``pipe_lines``, ``tab``."""
+    """The report as text in one of the layouts ``cells``, ``pipe``, ``pipe_lines``, ``tab``, ``spaced``."""
     double = layout == "cells" and rng.random() < 0.7
     expand = layout == "pipe" and rng.random() < 0.4
     stray = layout == "cells" and rng.random() < 0.5
@@ -136,6 +147,8 @@ def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome:
                 lines += pipe_table(block.grid, style, rng, expand)
             elif layout == "pipe_lines":
                 lines += pipe_lines_table(block.grid, style, rng)
+            elif layout == "spaced":
+                lines += spaced_table(block.grid, style, rng)
             else:
                 lines += tab_table(block.grid, style, rng)
         else:

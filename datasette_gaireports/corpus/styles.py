@@ -54,7 +54,7 @@ class Style:
 
 def draw_style(rng: random.Random, layout: str) -> Style:
     """A random style that the layout (``html``, ``cells``, ``pipe``, ``pipe_lines``, ``tab``) can carry without losing information."""
-    text_one_per_line = layout in ("cells", "pipe_lines")
+    text_one_per_line = layout in ("cells", "pipe_lines", "spaced")
     blank_choices = ("—", "/", "-", "——", "无") if text_one_per_line else ("", "", "—", "/", "-")
     return Style(
         full_width=rng.random() < 0.85,
@@ -65,9 +65,9 @@ def draw_style(rng: random.Random, layout: str) -> Style:
         quotes=rng.choice(("“”", "“”", '""', "‘’")),
         spaced_label=rng.random() < 0.15,
         thousands=rng.random() < 0.3,
-        digit_spaces=rng.random() < 0.1,
+        digit_spaces=layout != "spaced" and rng.random() < 0.1,
         full_width_digits=rng.random() < 0.12,
-        marks=text_one_per_line and rng.random() < 0.5,
+        marks=layout in ("cells", "pipe_lines") and rng.random() < 0.5,
         blank=rng.choice(blank_choices),
         negative=rng.choice(("-", "-", "－", "减少")),
         split_labels=rng.random() < 0.5,
