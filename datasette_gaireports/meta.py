@@ -19,7 +19,7 @@ _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
 TOWNSHIP_BODIES = (("街道", "办事处"), ("镇", "人民政府"), ("乡", "人民政府"))
 """A township printed bare (城关镇, 新华街道) names its people's government or its street office."""
-_SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{4,40}$")
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{2,40}$")
 _BODY_WORDS = ("政府", "办公室", "办公厅", "局", "委员会", "委", "厅", "部", "署", "院", "管委会", "中心", "办", "所", "街道", "镇", "乡", "处", "队", "会", "站")
 
 # Where a report prints no body name: "<place><domain>微博/网站…" in its text gives
@@ -50,9 +50,16 @@ class Meta:
 
 
 def find_title(lines: list[str], page_title: str = "") -> str:
-    """The report's title line: short, names 政府信息公开…报告, not a navigation link."""
+    """The report's title line: short, names 政府信息公开…报告, not a navigation link.
+
+    A title set over two lines (the body's name above ``2021年政府信息公开工作年度报告``)
+    is joined back.
+    """
+    seen: list[str] = []
     for line in lines[:400]:
         s = normalise(line).strip()
+        if not s:
+            continue
         if (
             6 <= len(s) <= 70
             and _TITLE.search(s)
@@ -60,8 +67,17 @@ def find_title(lines: list[str], page_title: str = "") -> str:
             and not _NOT_TITLE.match(s)
             and not re.search(r"[《:>]", s)
         ):
+            above = re.sub(r"\s+", "", seen[-1]) if seen else ""
+            if not agency_from_title(s) and _names_body(above):
+                return above + s
             return s
+        seen.append(s)
     return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
+
+
+def _names_body(text: str) -> bool:
+    """A line holding only a body's name (a signature, the first line of a two-line title)."""
+    return bool(_SIGNATURE.match(text)) and (text.endswith(_BODY_WORDS) or bool(_BARE_PLACE.match(text))) and not _TITLE.search(text)
 
 
 def agency_from_title(title: str) -> str:
@@ -143,9 +159,29 @@ def iso_date(text: str) -> str | None:
     return _iso(m) if m else None
 
 
+_CN_DIGITS = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
+_CN_DATE = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+
+
+def _cn_number(text: str) -> int:
+    """一 … 三十一 as a number."""
+    if "十" not in text:
+        return int(_CN_DIGITS[text])
+    tens, _, ones = text.partition("十")
+    return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[ones]) if ones else 0)
+
+
+def cn_digits_date(text: str) -> str:
+    """A date printed in Chinese numerals (二〇二二年一月二十日) in Arabic digits (2022年1月20日)."""
+    def repl(m: re.Match[str]) -> str:
+        year = "".join(_CN_DIGITS[c] for c in m[1])
+        return f"{year}年{_cn_number(m[2])}月{_cn_number(m[3])}日"
+    return _CN_DATE.sub(repl, text)
+
+
 def _date_line(line: str) -> str | None:
-    """The ISO date of a line that holds only a date (a signature's date, ``(2019年3月5日)``)."""
-    m = _DATE.fullmatch(normalise(line).strip().strip("() "))
+    """The ISO date of a line that holds only a date (a signature's date, ``(2019年3月5日)``, ``二〇二二年一月二十日``)."""
+    m = _DATE.fullmatch(cn_digits_date(normalise(line).strip().strip("() ")))
     return _iso(m) if m else None
 
 
@@ -160,7 +196,7 @@ def signature(lines: list[str]) -> tuple[str, str | None]:
         if date is None:
             continue
         above = re.sub(r"\s+", "", stripped[k - 1]) if k else ""
-        if _SIGNATURE.match(above) and above.endswith(_BODY_WORDS) and not _TITLE.search(above):
+        if _names_body(above):
             return above, date
         return "", date
     return "", None

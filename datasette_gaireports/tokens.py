@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .values import is_unit, parse_value
+from .values import UNITS, is_unit, parse_value
 
 _PIPE = re.compile(r"[|｜]")
 _SENTENCE_END = re.compile(r"[。；;！!？,，]")
-_GROUPED = re.compile(r"[?？]?\d{1,3}(?: \d{3})+(?:\.\d+)?[?？]?")
+_GROUPED = re.compile(r"[?？]?\d{1,3}(?: \d{3})+(?:\.\d+)?(?:" + "|".join(UNITS) + r")?[?？]?")
 """One figure with its thousands set apart by spaces (``8 634``), not a row of figures."""
 MAX_ROW_LINE = 80
 """A label and one figure on a line longer than this is a sentence, not a table row."""

@@ -308,3 +308,25 @@ def test_page_metadata_of_a_dumped_page():
     meta = read_bytes(text.encode("utf-8")).page_meta
     assert meta == {"index_no": "007141332/2015-00724", "publisher": "肇庆市人民政府办公室", "published": "2015-03-20"}
     assert (rep.format, rep.meta.agency, rep.meta.published, rep.meta.year) == ("prose", "肇庆市人民政府办公室", "2015-03-20", 2014)
+
+
+def test_title_over_two_lines_and_a_signature_dated_in_chinese_numerals():
+    text = "\n".join([
+        "临朐县城关街道",
+        "2021年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "(七)总计 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "临朐县城关街道办事处",
+        "二〇二二年一月二十八日",
+    ])
+    rep = parse(text)
+    assert (rep.meta.agency, rep.meta.year, rep.meta.published) == ("临朐县城关街道办事处", 2021, "2022-01-28")
+
+
+def test_body_named_only_in_the_signature():
+    text = "2021年度政府信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n临朐县住房和城乡建设局\n2022年1月5日\n"
+    rep = parse(text)
+    assert (rep.format, rep.meta.agency, rep.meta.agency_source, rep.meta.published) == (
+        "prose", "临朐县住房和城乡建设局", "text", "2022-01-05")

@@ -186,9 +186,19 @@ def _section_heading(fam: Family) -> str:
     return f"{fam.table_no}、{fam.title}"
 
 
+_CN = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _CN[tens]) + "十" if tens else "") + (_CN[ones] if ones else "")
+
+
 def _date_text(iso: str, rng: random.Random) -> str:
+    """A signature's date: ``2022年1月20日``, ``2022年01月20日`` or in Chinese numerals ``二〇二二年一月二十日``."""
     y, m, d = (int(x) for x in iso.split("-"))
-    return rng.choice((f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日"))
+    cn = "".join(_CN[int(c)] for c in str(y)) + f"年{_cn_number(m)}月{_cn_number(d)}日"
+    return rng.choice((f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日", cn))
 
 
 def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Random, error: bool, table_text: bool = True) -> Report:
@@ -216,6 +226,10 @@ def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Rando
     published = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
     title = _title(agency, year, rng, variants)
     blocks: list[Para | Table] = [Para(title, "title")]
+    split = next((p for p in agency.printed if title.startswith(p) and title[len(p) : len(p) + 4].isdigit()), "")
+    if split and rng.random() < 0.2:
+        blocks = [Para(split, "title"), Para(title[len(split) :], "title")]
+        variants.append("title_over_two_lines")
     period = f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
     blocks.append(Para(
         "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的规定编制，"

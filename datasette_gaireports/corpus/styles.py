@@ -38,7 +38,7 @@ class Style:
     """Spaces inside short labels (``不予 公 开``)."""
     thousands: bool = False
     digit_spaces: bool = False
-    """A space before the last three digits of large figures (``1 109``), where no separator is printed."""
+    """Thousands set apart by spaces (``1 109``, ``41 187 500``), where no separator is printed."""
     full_width_digits: bool = False
     marks: bool = False
     """Stray ``?`` stuck to figures (``?13``, ``0?``), as conversions through GBK leave them."""
@@ -119,7 +119,7 @@ def number_text(value: Number, style: Style, rng: random.Random, unit: str = "")
     else:
         s = f"{magnitude:,}" if style.thousands and magnitude >= 1000 else str(magnitude)
         if style.digit_spaces and not style.thousands and magnitude >= 1000:
-            s = s[:-3] + " " + s[-3:]
+            s = f"{magnitude:,}".replace(",", " ")
     if negative:
         s = ("减少" if style.negative == "减少" else style.negative) + s
     if style.full_width_digits:
