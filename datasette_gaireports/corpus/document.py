@@ -201,8 +201,14 @@ def _date_text(iso: str, rng: random.Random) -> str:
     return rng.choice((f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日", cn))
 
 
-def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Random, error: bool, table_text: bool = True) -> Report:
-    """A report of format ``fmt`` (``2021``, ``2019``, ``legacy`` or ``prose``) by ``agency`` on ``year``."""
+def compose(
+    fmt: str, agency: Agency, year: int, style: Style, rng: random.Random, error: bool,
+    table_text: bool = True, text_error: bool = False,
+) -> Report:
+    """A report of format ``fmt`` (``2021``, ``2019``, ``legacy`` or ``prose``) by ``agency`` on ``year``.
+
+    ``error`` misprints one figure of a table; ``text_error`` makes the text state a number of
+    requests other than the table's."""
     variants: list[str] = []
     size = scale(agency)
     fig = draw_figures(rng, fmt, size)
@@ -246,6 +252,9 @@ def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Rando
             facts_in["lawsuits"] = rev["suit_direct_total"] + rev["suit_after_review_total"]  # type: ignore[operator]
     else:
         facts_in = dict(fig.values["legacy"])
+    if text_error and facts_in.get("requests_received") is not None:
+        facts_in["requests_received"] += rng.choice((1, 2, 5, 10))  # type: ignore[operator]
+        variants.append("text_disagrees_with_table")
     sentences, facts = narrative.request_sentences(facts_in, agency, year, rng)
     if fmt in ("2019", "2021"):
         blocks.append(Para("一、总体情况", "heading"))
@@ -312,4 +321,4 @@ def compose(fmt: str, agency: Agency, year: int, style: Style, rng: random.Rando
 
 def checks_fail(rep: Report, fmt: str) -> list[dict[str, str]]:
     """The rule instances the build must find failing on this report's truth."""
-    return failing(rep.truth_values, fmt)
+    return failing(rep.truth_values, fmt, rep.facts)

@@ -12,9 +12,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..checks import run_checks
+from ..checks import run_checks, text_vs_table
 from ..families import BUILTIN
 from ..layout import Family
+from ..tables import Cell
 from ..values import Number
 
 FAMILIES: dict[str, Family] = {f.name: f for f in BUILTIN}
@@ -233,10 +234,15 @@ def apply_blanks(rng: random.Random, fmt: str, fig: Figures) -> None:
                 values[cell] = None
 
 
-def failing(values: dict[str, Values], fmt: str) -> list[dict[str, str]]:
-    """The rule instances that fail on these values: what the build must report."""
+def failing(values: dict[str, Values], fmt: str, stated: dict[str, Number] | None = None) -> list[dict[str, str]]:
+    """The rule instances that fail on these values, and (for table formats) on the figures the
+    text states against the tables: what the build must report."""
     present = {k: v for k, v in values.items() if v}
-    return [{"rule": c.rule, "scope": c.scope} for c in run_checks(BUILTIN, fmt, present) if c.status == "fail"]
+    checks = run_checks(BUILTIN, fmt, present)
+    if stated and fmt != "prose":
+        cells = [Cell("legacy", code, code, "value", str(v), v, "", "prose", 0, "") for code, v in stated.items()]
+        checks += text_vs_table(fmt, present, cells)
+    return [{"rule": c.rule, "scope": c.scope} for c in checks if c.status == "fail"]
 
 
 def inject_error(rng: random.Random, fmt: str, fig: Figures) -> None:

@@ -23,8 +23,7 @@ import opencc
 from ..families import BUILTIN
 from ..layout import Family
 from ..values import Number
-from .document import Report, compose
-from .figures import failing
+from .document import Report, checks_fail, compose
 from .names import draw_agency
 from .render_html import page_html
 from .render_text import render_text
@@ -46,6 +45,8 @@ RENDERINGS = (
 YEARS = {"2021": (2021, 2023), "2019": (2019, 2020), "legacy": (2009, 2018), "prose": (2008, 2020)}
 ERROR_SHARE = 0.2
 """Share of table reports with one misprinted figure."""
+TEXT_ERROR_SHARE = 0.05
+"""Share of table reports whose text states a number of requests other than their table's."""
 
 _S2T = opencc.OpenCC("s2tw")
 _T2S = opencc.OpenCC("t2s")
@@ -148,7 +149,8 @@ def generate_one(index: int, fmt: str, rendering: str, rng: random.Random, taken
     error = fmt != "prose" and rendering != "prose_only" and rng.random() < ERROR_SHARE
     layout = layout_of(rendering, rng)
     style = draw_style(rng, layout)
-    rep = compose(fmt, agency, year, style, rng, error, table_text=rendering != "prose_only")
+    text_error = fmt != "prose" and rendering != "prose_only" and rng.random() < TEXT_ERROR_SHARE
+    rep = compose(fmt, agency, year, style, rng, error, table_text=rendering != "prose_only", text_error=text_error)
     suffix, data, encoding, notes = render(rep, rendering, layout, style, rng)
     name = f"{index:04d}_{fmt}_{rendering}{suffix}"
     truth_fmt = "prose" if rendering == "prose_only" else fmt
@@ -159,7 +161,7 @@ def generate_one(index: int, fmt: str, rendering: str, rng: random.Random, taken
         "format": truth_fmt,
         "published": published(rep, data, suffix, notes),
         "tables": _tables(rep.truth_values, truth_fmt),
-        "checks_fail": failing(rep.truth_values, truth_fmt),
+        "checks_fail": checks_fail(rep, truth_fmt),
         "template": fmt,
         "rendering": rendering,
         "encoding": encoding,
