@@ -62,7 +62,9 @@ class Document:
     encoding: str
     reader: str
     page_meta: dict[str, str] = field(default_factory=dict)
-    """Metadata the page printed outside the report body (title, 发布日期…)."""
+    """Metadata the page printed around the report body: ``index_no`` (索引号), ``publisher``
+    (发布机构), ``published`` (发布日期, an ISO date), ``doc_no`` (文号), ``title`` (名称, the
+    headline or the page's ``<title>``)."""
 
 
 def _score(text: str) -> float:

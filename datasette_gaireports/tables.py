@@ -219,10 +219,13 @@ def column_of(text: str, keys: tuple[tuple[str, str], ...]) -> str | None:
 
 
 def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> dict[int, dict[str, int]]:
-    """Row id → {column code: column} of the rows that are column headers (they name columns, hold no figure)."""
+    """Row id → {column code: column} of the rows that are column headers: they hold no figure and
+    name a column by a word no row label uses (``总计`` alone is also the label of a blank 总计 row)."""
     keys = _column_keys(family)
+    labels = label_index(family)
     found: dict[int, dict[str, int]] = {}
     numeric: set[int] = set()
+    named: set[int] = set()
     for tok in tokens[begin:end]:
         if tok.row is None or tok.col is None:
             continue
@@ -232,7 +235,9 @@ def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> di
         code = column_of(tok.text, keys)
         if code:
             found.setdefault(tok.row, {})[code] = tok.col
-    return {r: cols for r, cols in found.items() if r not in numeric}
+            if label_key(tok.text) not in labels:
+                named.add(tok.row)
+    return {r: cols for r, cols in found.items() if r in named and r not in numeric}
 
 
 def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilyScan:
