@@ -4,8 +4,9 @@ Rows are matched by label, never by position alone: a token whose
 :func:`~.text.label_key` equals a row's label key opens that row, and the
 value cells that follow it (figures, blanks, dashes; units for ``long``
 families) are its slots. Where a key is ambiguous (``被依法纠错数`` is both
-``reviews_corrected`` and ``lawsuits_corrected``) the next row in template
-order wins. A family's scan is confined to its section of the report.
+``reviews_corrected`` and ``lawsuits_corrected``) the row just read wins if the
+label repeats it, else the next row in template order. A family's scan is
+confined to its section of the report.
 """
 
 from __future__ import annotations
@@ -262,7 +263,9 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
             continue
         entries, j, label_text = found
         tok = tokens[i]
-        entry = next((e for e in entries if e.order > last), entries[0])
+        entry = next((e for e in entries if e.order == last), None) or next(
+            (e for e in entries if e.order > last), entries[0]
+        )
         slots: list[Token] = []
         width = _width(entry.row)
         while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]):

@@ -330,3 +330,19 @@ def test_body_named_only_in_the_signature():
     rep = parse(text)
     assert (rep.format, rep.meta.agency, rep.meta.agency_source, rep.meta.published) == (
         "prose", "临朐县住房和城乡建设局", "text", "2022-01-05")
+
+
+def test_a_repeated_row_whose_label_two_rows_share():
+    text = "唐河县2016年政府信息公开工作年度报告\n政府信息公开情况统计表\n" + "\n".join([
+        "四、行政复议数量 | 件 | 3 |",
+        "（一）维持具体行政行为数 | 件 | 1 |",
+        "（二）被依法纠错数 | 件 | 1 |",
+        "（二）被依法纠错数 | 件 | 1 |",
+        "（三）其他情形数 | 件 | 1 |",
+        "五、行政诉讼数量 | 件 | 2 |",
+        "（一）维持具体行政行为或者驳回原告诉讼请求数 | 件 | 2 |",
+        "（二）被依法纠错数 | 件 | 0 |",
+        "（三）其他情形数 | 件 | 0 |",
+    ])
+    legacy = parse(text).values()["legacy"]
+    assert [legacy[c] for c in ("reviews_corrected", "reviews_other", "lawsuits_corrected", "lawsuits_other")] == [1, 1, 0, 0]
