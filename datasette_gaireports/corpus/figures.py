@@ -108,8 +108,6 @@ def draw_requests(rng: random.Random, fmt: str, size: float) -> Values:
         if "other_misc" in outcomes:
             values[f"other.{a}"] = sum(values[f"{o}.{a}"] for o in ("other_no_correction", "other_no_fee", "other_misc"))  # type: ignore[misc]
     solve_sums(fam, fmt, values)
-    if "other_misc" in outcomes:
-        values[f"other.{total_col}"] = sum(values[f"other.{a}"] for a in applicants)  # type: ignore[misc]
     return values
 
 

@@ -11,7 +11,6 @@ legacy header) are named here.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..families import review as review_family
@@ -57,9 +56,6 @@ class TablePlan:
     """A row printed twice."""
     other_subtotal: bool = False
     """2021 table 三: (六)其他处理 printed with its own figures above its three sub-rows."""
-
-
-Printer = Callable[[str, bool], str]
 
 
 class Writer:
