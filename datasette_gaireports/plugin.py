@@ -7,7 +7,7 @@ from pathlib import Path
 from datasette import hookimpl
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from .pages import ROUTES, errors, links
+from .pages import ROUTES, errors, links, short_search
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -69,3 +69,8 @@ def handle_exception(datasette, request, exception):
 @hookimpl
 def startup(datasette):
     errors.quiet_default_handler()
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: short_search.wrap(datasette, app)

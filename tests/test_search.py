@@ -68,3 +68,23 @@ async def test_canned_search_answers_short_queries(datasette, seeds_db):
     assert await search("应急微博") == [TRADITIONAL], "three or more: the index"
     assert await search("肇庆") == ["003_0f7dd0209a58a4d8.txt"]
     assert await search('"') == []
+
+
+@pytest.mark.asyncio
+async def test_short_search_box_terms_go_to_the_canned_query(datasette, seeds_db):
+    db = seeds_db.stem
+    r = await datasette.client.get(f"/{db}/reports", params={"_search": "应急"})
+    assert r.status_code == 302
+    assert r.headers["location"] == f"/{db}/search?q=%E5%BA%94%E6%80%A5"
+    followed = await datasette.client.get(r.headers["location"].replace("/search?", "/search.json?") + "&_shape=array")
+    assert [row["source"] for row in followed.json()] == [TRADITIONAL]
+    r = await datasette.client.get(f"/{db}/reports.json", params={"_search": "应急"})
+    assert r.status_code == 302 and r.headers["location"].startswith(f"/{db}/search.json?q=")
+    assert (await datasette.client.get(f"/{db}/reports", params={"_search": "应急微博"})).status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_short_search_is_served_as_is_without_the_canned_query(seeds_db):
+    ds = Datasette([str(seeds_db)])
+    r = await ds.client.get(f"/{seeds_db.stem}/reports.json", params={"_search": "应急", "_shape": "array"})
+    assert r.status_code == 200
