@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from datasette_test import wait_until_responds
 
 from datasette_gaireports.build import build
 
@@ -57,3 +63,33 @@ def corpus_db(corpus_dir, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("corpus_db") / "gaireports.db"
     build([corpus_dir], db)
     return db
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_datasette(db: Path, log: Path, *options: str) -> Iterator[str]:
+    """A real ``datasette serve`` of ``db`` on a free port of 127.0.0.1; yields its base URL."""
+    port = free_port()
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "datasette", "serve", *options, str(db), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_responds(url + "/-/versions.json", timeout=20)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

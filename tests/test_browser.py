@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from datasette_test import wait_until_responds
+
+from .conftest import live_datasette
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -24,31 +22,10 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(corpus_db) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(corpus_db), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_responds(url + "/-/versions.json", timeout=20)
+def server(corpus_db, tmp_path_factory) -> Iterator[str]:
+    with live_datasette(corpus_db, tmp_path_factory.mktemp("browser_server") / "datasette.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")

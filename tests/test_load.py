@@ -5,50 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from datasette_test import wait_until_responds
 
 from datasette_gaireports import loadtest
+
+from .conftest import live_datasette
 
 SCRIPT = Path(__file__).parents[1] / "scripts" / "load_test.py"
 PAGES = {"status", "status.json", "agency", "report", "report.json"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(corpus_db, tmp_path_factory) -> Iterator[str]:
     """``datasette serve -i corpus_db`` on a free port of 127.0.0.1, stopped after the module."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("load_server") / "datasette.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "datasette", "serve", "-i", str(corpus_db), "--host", "127.0.0.1",
-             "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_responds(url + "/-/versions.json", timeout=20)
+    with live_datasette(corpus_db, tmp_path_factory.mktemp("load_server") / "datasette.log", "-i") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.mark.load
