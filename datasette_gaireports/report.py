@@ -13,6 +13,7 @@ from .formats import choose
 from .layout import Family
 from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
+from .spam import spam_note
 from .tables import Cell, cells_of, region, scan, section_starts
 from .text import label_key
 from .values import Number
@@ -125,6 +126,7 @@ def parse_file(
         return rep
     rep.status = "parsed"
     notes = [reason] if reason else []
+    notes += [note for note in (spam_note(doc.text),) if note]
     notes += [f"{c.flag} at {c.position}: {c.raw!r} ({c.family} {c.cell})" for c in cells if c.anomaly]
     if not meta.agency:
         notes.append("no body name printed and none could be inferred")
