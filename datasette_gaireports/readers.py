@@ -157,6 +157,7 @@ def _grid(table: etree._Element) -> list[list[GridCell]]:
     grid: dict[tuple[int, int], GridCell] = {}
     rows = [tr for tr in table.iter("tr")]
     width = 0
+    origin = 0
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -167,7 +168,7 @@ def _grid(table: etree._Element) -> list[list[GridCell]]:
             text = _cell_text(td)
             line = td.sourceline or 0
             numeric = parse_value(text).is_number
-            origin = id(td)
+            origin += 1  # a number per source cell (id() of an lxml proxy can be reused once it is freed)
             for dr in range(_span(td, "rowspan")):
                 for dc in range(_span(td, "colspan")):
                     copy = text if (dr == 0 and dc == 0) or not numeric else ""
