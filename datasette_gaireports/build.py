@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +19,11 @@ import sqlite_utils
 
 from . import pipeline
 from .database import all_tables, init, write_reports
-from .finish import finish_reports
+from .finish import finish_database, identify_agencies
+from .progress import Progress
 from .readers import Unreadable, read_bytes
-from .report import ParsedReport, parse_file, report_id
-from .search import enable_search
+from .report import PARSER_VERSION, ParsedReport, parse_file, report_id
+from .search import add_to_search, enable_search, remove_from_search
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
 
@@ -37,6 +40,9 @@ class Summary:
     unparsed_reasons: list[str] = field(default_factory=list)
     agencies: int = 0
     agency_levels: Counter = field(default_factory=Counter)
+    incremental: bool = False
+    skipped: int = 0
+    removed: int = 0
 
     def lines(self) -> list[str]:
         out = [f"reports read: {self.files}"]
@@ -50,6 +56,9 @@ class Summary:
         if self.duplicates:
             out.append(f"files with the same bytes as an earlier file: {self.duplicates}")
         out += [f"  unparsed {r}" for r in self.unparsed_reasons]
+        if self.incremental:
+            out.append(f"unchanged (skipped): {self.skipped}")
+            out.append(f"removed: {self.removed}")
         return out
 
 
@@ -148,18 +157,64 @@ def parse_source(
                          f"too slow: parsing took over {budget.max_seconds:g} s (--max-seconds)")
 
 
-def parse_paths(inputs: Iterable[str | Path], budget: Budget | None = None) -> list[ParsedReport]:
+@dataclass(frozen=True)
+class Parser:
+    """What parsing one file needs: the families, the format markers, the reader and the budget."""
+
+    families: tuple
+    markers: dict
+    reader: Callable
+    budget: Budget
+
+    @classmethod
+    def load(cls, budget: Budget | None = None) -> Parser:
+        pm = pipeline.plugin_manager()
+
+        def reader(data: bytes, path: str = "") -> object:
+            doc = pm.hook.gaireports_read(data=data, path=path)
+            return doc if doc is not None else read_bytes(data)
+
+        markers = {f.code: f.markers for f in pipeline.formats(pm)}
+        return cls(pipeline.families(pm), markers, reader, budget or Budget())
+
+    def __call__(self, item: tuple[Path, str]) -> ParsedReport:
+        """Parse one file and identify its body."""
+        rep = parse_source(item[0], item[1], self.families, self.markers, self.reader, self.budget)
+        identify_agencies([rep])
+        return rep
+
+
+_PARSER: Parser | None = None
+"""The parser of a build's worker processes (set before they fork)."""
+
+
+def _parse_in_worker(item: tuple[Path, str]) -> ParsedReport:
+    assert _PARSER is not None
+    return _PARSER(item)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parse_stream(items: list[tuple[Path, str]], parser: Parser, jobs: int = 1) -> Iterator[ParsedReport]:
+    """Parse ``items`` in order, in ``jobs`` forked processes (in this process for one job)."""
+    global _PARSER
+    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(parser, items)
+        return
+    _PARSER = parser
+    chunksize = max(1, min(32, len(items) // (jobs * 16)))
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_parse_in_worker, items, chunksize)
+    finally:
+        _PARSER = None
+
+
+def parse_paths(inputs: Iterable[str | Path], budget: Budget | None = None, jobs: int = 1) -> list[ParsedReport]:
     """Parse every file under the inputs (no database written)."""
-    budget = budget or Budget()
-    pm = pipeline.plugin_manager()
-    families = pipeline.families(pm)
-    markers = {f.code: f.markers for f in pipeline.formats(pm)}
-
-    def reader(data: bytes, path: str = "") -> object:
-        doc = pm.hook.gaireports_read(data=data, path=path)
-        return doc if doc is not None else read_bytes(data)
-
-    return [parse_source(path, source, families, markers, reader, budget) for path, source in iter_sources(inputs)]
+    return list(parse_stream(list(iter_sources(inputs)), Parser.load(budget), jobs))
 
 
 def _alive(pid: int) -> bool:
@@ -183,65 +238,177 @@ def remove_stale_temporaries(db_path: Path) -> list[Path]:
     return removed
 
 
-def write_database(reports: list[ParsedReport], db_path: str | Path) -> None:
-    """Write a complete database to a temporary file beside ``db_path``, then move it into place.
+def _sorted_sources(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    return sorted(iter_sources(inputs), key=lambda item: item[1])
 
-    A failed or interrupted build leaves the previous database untouched.
+
+def _reusable(db_path: Path, tables: tuple) -> bool:
+    """True where ``db_path`` is a database this version can update in place."""
+    if not db_path.is_file():
+        return False
+    try:
+        db = sqlite_utils.Database(db_path)
+        try:
+            have = set(db.table_names())
+            return all(t.name in have for t in tables)
+        finally:
+            db.close()
+    except Exception:
+        return False
+
+
+def _stored_files(db: sqlite_utils.Database) -> dict[tuple[str, str], tuple[str, int]]:
+    """(source, sha256) → (report id, rowid) of every report the database holds."""
+    return {
+        (source, sha): (rid, rowid)
+        for rowid, rid, source, sha in db.conn.execute(
+            "select rowid, report_id, source, sha256 from reports where parser_version = ?", [PARSER_VERSION]
+        )
+    }
+
+
+def _remove_reports(db: sqlite_utils.Database, report_ids: list[str], tables: tuple) -> None:
+    """Delete reports and every row that hangs off them (their search rows included)."""
+    for t in tables:
+        if t.name != "reports" and "report_id" in t.names:
+            for i in range(0, len(report_ids), 500):
+                part = report_ids[i : i + 500]
+                db.conn.execute(f"delete from [{t.name}] where report_id in ({', '.join('?' * len(part))})", part)
+    remove_from_search(db, tables, report_ids)
+    for i in range(0, len(report_ids), 500):
+        part = report_ids[i : i + 500]
+        db.conn.execute(f"delete from reports where report_id in ({', '.join('?' * len(part))})", part)
+
+
+def write_database(
+    reports: Iterable[ParsedReport] | None,
+    db_path: str | Path,
+    *,
+    sources: list[tuple[Path, str]] | None = None,
+    parser: Parser | None = None,
+    jobs: int = 1,
+    full: bool = True,
+    progress: Progress | None = None,
+) -> Summary:
+    """Write the database to a temporary file beside ``db_path``, then move it into place.
+
+    Either ``reports`` (already parsed) or ``sources`` (parsed here, streamed
+    into the database as they come) is given. Unless ``full``, an existing
+    database is copied and updated: files whose (source, sha256) it holds are
+    skipped and reports whose file is gone are removed. A failed or
+    interrupted build leaves the previous database untouched.
     """
-    reports = list(reports)
-    finish_reports(reports)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(db_path)
+    pm = pipeline.plugin_manager()
+    families, formats = pipeline.families(pm), pipeline.formats(pm)
+    tables = all_tables(families, formats)
+    incremental = not full and reports is None and _reusable(db_path, tables)
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
+    skipped = removed = 0
     try:
+        if incremental:
+            shutil.copyfile(db_path, tmp)
         db = sqlite_utils.Database(tmp)
-        pm = pipeline.plugin_manager()
-        families = pipeline.families(pm)
         with db.conn:
-            init(db, families, pipeline.formats(pm))
+            if incremental:
+                stored = _stored_files(db)
+                todo, keep = [], set()
+                for path, source in sources or []:
+                    key = (source, _sha256_of(path))
+                    if key in stored:
+                        keep.add(key)
+                    else:
+                        todo.append((path, source))
+                gone = sorted(stored[k][0] for k in stored.keys() - keep)
+                every = {rid for (rid,) in db.conn.execute("select report_id from reports")}
+                gone += sorted(every - {v[0] for v in stored.values()})
+                skipped, removed = len(keep), len(gone)
+                _remove_reports(db, gone, tables)
+            else:
+                init(db, families, formats)
+                todo = sources or []
+            if reports is None:
+                reports = parse_stream(todo, parser or Parser.load(), jobs)
+            else:
+                reports = _identified(reports)
+            if progress:
+                progress.start(len(sources or []))
+                progress.advance(skipped)
+                reports = _counted(reports, progress)
             write_reports(db, reports, families)
+            finish_database(db, families)
         db.conn.execute("PRAGMA foreign_keys = ON")
         problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise RuntimeError(f"foreign key check failed: {problems[:5]}")
-        db.conn.execute("VACUUM")
-        enable_search(db, all_tables(families, pipeline.formats(pm)))  # after VACUUM: keyed by the final rowids
+        if incremental:
+            add_to_search(db, tables)
+        else:
+            db.conn.execute("VACUUM")
+            enable_search(db, tables)  # after VACUUM: keyed by the final rowids
+        summary = summarise_database(db)
+        summary.skipped, summary.removed, summary.incremental = skipped, removed, incremental
         db.close()
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, db_path)
     except BaseException:
+        if isinstance(reports, Generator):
+            reports.close()  # stops the worker processes at once
         Path(tmp).unlink(missing_ok=True)
         raise
+    return summary
 
 
-def summarise(reports: list[ParsedReport]) -> Summary:
-    s = Summary(files=len(reports))
-    seen: set[str] = set()
+def _identified(reports: Iterable[ParsedReport]) -> Iterator[ParsedReport]:
     for rep in reports:
-        if rep.sha256 in seen:
-            s.duplicates += 1
-        seen.add(rep.sha256)
-        if rep.status == "parsed":
-            s.parsed[rep.format] += 1
-            s.failing += rep.check_status == "fail"
-        else:
-            s.unparsed += 1
-            s.unparsed_reasons.append(rep.reason)
-    bodies = {rep.agency.agency_id: rep.agency for rep in reports if rep.status == "parsed" and rep.agency}
-    s.agencies = len(bodies)
-    s.agency_levels = Counter(a.level or ("placeholder" if a.placeholder else "unknown") for a in bodies.values())
+        identify_agencies([rep])
+        yield rep
+
+
+def _counted(reports: Iterable[ParsedReport], progress: Progress) -> Iterator[ParsedReport]:
+    for rep in reports:
+        yield rep
+        progress.advance(1)
+
+
+def summarise_database(db: sqlite_utils.Database) -> Summary:
+    """The summary of what a database holds, in counts that add up to its reports."""
+    q = db.conn.execute
+    s = Summary(files=q("select count(*) from reports").fetchone()[0])
+    s.parsed = Counter(dict(q("select format, count(*) from reports where status = 'parsed' group by format")))
+    s.unparsed = q("select count(*) from reports where status != 'parsed'").fetchone()[0]
+    s.failing = q("select count(*) from reports where check_status = 'fail'").fetchone()[0]
+    s.duplicates = q("select count(*) from reports where duplicate_of is not null").fetchone()[0]
+    s.unparsed_reasons = [r for (r,) in q("select reason from reports where status != 'parsed' order by source, sha256")]
+    s.agency_levels = Counter(dict(q(
+        "select coalesce(level, case kind when 'unidentified' then 'placeholder' else 'unknown' end), count(*) "
+        "from agencies group by 1"
+    )))
+    s.agencies = sum(s.agency_levels.values())
     return s
 
 
-def build(inputs: Iterable[str | Path], db_path: str | Path, budget: Budget | None = None) -> Summary:
-    """Parse every report under ``inputs`` and write the database at ``db_path``."""
-    reports = parse_paths(inputs, budget)
-    write_database(reports, db_path)
-    return summarise(reports)
+def build(
+    inputs: Iterable[str | Path],
+    db_path: str | Path,
+    budget: Budget | None = None,
+    *,
+    jobs: int = 1,
+    full: bool = True,
+    progress: Progress | None = None,
+) -> Summary:
+    """Parse every report under ``inputs`` and write the database at ``db_path``.
+
+    ``jobs`` processes parse; unless ``full``, an existing database is updated
+    (unchanged files skipped, reports of vanished files removed).
+    """
+    return write_database(None, db_path, sources=_sorted_sources(inputs), parser=Parser.load(budget), jobs=jobs,
+                          full=full, progress=progress)
 
 
 __all__ = ["Budget", "Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]

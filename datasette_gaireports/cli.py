@@ -25,12 +25,24 @@ def cli() -> None:
               help="Files larger than this are recorded as unparsed (too large)")
 @click.option("--max-seconds", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="A file taking longer to parse is recorded as unparsed (too slow); 0 for no limit")
-def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, max_seconds: float) -> None:
-    """Parse every report under INPUTS (files or folders, recursively) into --db."""
-    from .build import Budget
-    from .build import build as run_build
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes parsing in parallel (default: the machine's cores; 1 parses in this process)")
+@click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating an existing --db")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar")
+def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, max_seconds: float,
+          jobs: int | None, full: bool, quiet: bool) -> None:
+    """Parse every report under INPUTS (files or folders, recursively) into --db.
 
-    summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds))
+    An existing --db is updated: files it already holds unchanged are skipped,
+    reports whose file is gone are removed (--full rebuilds everything).
+    """
+    from .build import Budget, default_jobs
+    from .build import build as run_build
+    from .progress import progress_bar
+
+    with progress_bar(enabled=not quiet) as progress:
+        summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds),
+                            jobs=jobs or default_jobs(), full=full, progress=progress)
     for line in summary.lines():
         click.echo(line)
     click.echo(f"database written: {db_path}")

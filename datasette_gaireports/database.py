@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import sqlite_utils
 
 from .agencies import Agency
+from .checks import Check
 from .crossrules import RULE_KINDS
 from .crossrules import RULES as CROSS_RULES
 from .formats import Format
@@ -16,6 +17,7 @@ from .layout import Family, Rule
 from .names import KINDS
 from .report import PARSER_VERSION, ParsedReport
 from .schema import Table, create_tables, tables
+from .tables import Cell
 from .values import Number
 
 
@@ -89,88 +91,123 @@ def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None
     return out
 
 
-def write_reports(
-    db: sqlite_utils.Database, reports: Iterable[ParsedReport], families: tuple[Family, ...]
-) -> None:
-    """Insert reports, their family rows, cells and checks, and the agencies they name."""
-    fam_by_name = {f.name: f for f in families}
-    reports = sorted(reports, key=lambda r: (r.source, r.sha256))
-    seen_sha: dict[str, str] = {}
-    batches: dict[str, list[dict]] = defaultdict(list)
-    for rep in reports:
+class ReportWriter:
+    """Streams reports into the database in batches, keeping no report once its rows are queued."""
+
+    def __init__(self, db: sqlite_utils.Database, families: tuple[Family, ...], batch_rows: int = 5000) -> None:
+        self.db = db
+        self.fam_by_name = {f.name: f for f in families}
+        self.order = ("reports", "report_agencies", *self.fam_by_name, "cells", "checks")
+        self.batch_rows = batch_rows
+        self.batches: dict[str, list[dict]] = defaultdict(list)
+        self.queued = 0
+        self.written = 0
+
+    def add(self, rep: ParsedReport) -> None:
+        """Queue one report's rows; write the queue out once it holds ``batch_rows`` rows."""
         aid = rep.agency.agency_id if rep.agency and rep.status == "parsed" else None
         values = rep.values()
-        batches["reports"].append(
-            {
-                "report_id": rep.report_id,
-                "source": rep.source,
-                "file_name": rep.file_name,
-                "status": rep.status,
-                "reason": rep.reason or None,
-                "format": rep.format if rep.status == "parsed" else None,
-                "year": rep.meta.year,
-                "published": rep.meta.published,
-                "agency_id": aid,
-                "agency_printed": rep.meta.agency_printed or None,
-                "agency_source": rep.meta.agency_source,
-                "agency_evidence": (rep.agency.note if rep.agency and rep.agency.placeholder else rep.meta.agency_evidence)
-                or None,
-                "agency_confidence": rep.agency.confidence if aid and rep.agency else None,
-                "title": rep.meta.title or None,
-                "sha256": rep.sha256,
-                "bytes": rep.size,
-                "encoding": rep.encoding or None,
-                "reader": rep.reader or None,
-                "parser_version": PARSER_VERSION,
-                "duplicate_of": seen_sha.get(rep.sha256),
-                "check_status": rep.check_status,
-                "checks_failed": sum(1 for c in rep.checks if c.status == "fail"),
-                "checks_incomplete": sum(1 for c in rep.checks if c.status == "incomplete"),
-                "anomalies": sum(1 for c in rep.cells if c.anomaly),
-                "text": rep.text or None,
-            }
-        )
-        seen_sha.setdefault(rep.sha256, rep.report_id)
-        if rep.status != "parsed":
-            continue
-        for name in rep.families:
-            batches[name].extend(_family_rows(fam_by_name[name], rep, values.get(name, {})))
-        batches["cells"].extend(
-            {
-                "report_id": rep.report_id,
-                "family": c.family,
-                "cell": c.cell,
-                "row_code": c.row_code,
-                "column_code": c.column_code or None,
-                "raw": c.raw,
-                "value": c.value,
-                "unit": c.unit or None,
-                "flag": c.flag or None,
-                "line": c.line,
-                "position": c.position,
-            }
-            for c in rep.cells
-        )
-        batches["checks"].extend(
-            {
-                "report_id": rep.report_id,
-                "rule": c.rule,
-                "scope": c.scope,
-                "status": c.status,
-                "left": c.left,
-                "right": c.right,
-                "difference": c.difference,
-                "cells": json.dumps(c.cells),
-                "missing": json.dumps(c.missing) if c.missing else None,
-                "related_report_id": c.related,
-                "note": c.note or None,
-            }
-            for c in rep.checks
-        )
-    db["agencies"].insert_all(agency_rows(reports))
-    for name in ("reports", *fam_by_name, "cells", "checks"):
-        if batches.get(name):
-            db[name].insert_all(batches[name], batch_size=1000)
+        rows: dict[str, list[dict]] = {"reports": [report_row(rep, aid)]}
+        if aid and rep.agency:
+            rows["report_agencies"] = [{"report_id": rep.report_id, "printed": rep.agency.printed or None}
+                                       | _agency_row(rep.agency)]
+        if rep.status == "parsed":
+            for name in rep.families:
+                rows[name] = _family_rows(self.fam_by_name[name], rep, values.get(name, {}))
+            rows["cells"] = [cell_row(rep.report_id, c) for c in rep.cells]
+            rows["checks"] = [check_row(rep.report_id, c) for c in rep.checks]
+        for name, batch in rows.items():
+            self.batches[name].extend(batch)
+            self.queued += len(batch)
+        self.written += 1
+        if self.queued >= self.batch_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        for name in self.order:
+            if self.batches.get(name):
+                self.db[name].insert_all(self.batches[name], batch_size=1000)
+        self.batches.clear()
+        self.queued = 0
+
+
+def report_row(rep: ParsedReport, aid: str | None) -> dict:
+    """The ``reports`` row of a report, before the steps that need every report (duplicates, checks across years)."""
+    return {
+        "report_id": rep.report_id,
+        "source": rep.source,
+        "file_name": rep.file_name,
+        "status": rep.status,
+        "reason": rep.reason or None,
+        "format": rep.format if rep.status == "parsed" else None,
+        "year": rep.meta.year,
+        "published": rep.meta.published,
+        "agency_id": aid,
+        "agency_printed": rep.meta.agency_printed or None,
+        "agency_source": rep.meta.agency_source,
+        "agency_evidence": (rep.agency.note if rep.agency and rep.agency.placeholder else rep.meta.agency_evidence)
+        or None,
+        "agency_confidence": rep.agency.confidence if aid and rep.agency else None,
+        "title": rep.meta.title or None,
+        "sha256": rep.sha256,
+        "bytes": rep.size,
+        "encoding": rep.encoding or None,
+        "reader": rep.reader or None,
+        "parser_version": PARSER_VERSION,
+        "duplicate_of": None,
+        "check_status": rep.check_status,
+        "checks_failed": sum(1 for c in rep.checks if c.status == "fail"),
+        "checks_incomplete": sum(1 for c in rep.checks if c.status == "incomplete"),
+        "anomalies": sum(1 for c in rep.cells if c.anomaly),
+        "text": rep.text or None,
+    }
+
+
+def cell_row(report_id: str, c: Cell) -> dict:
+    return {
+        "report_id": report_id,
+        "family": c.family,
+        "cell": c.cell,
+        "row_code": c.row_code,
+        "column_code": c.column_code or None,
+        "raw": c.raw,
+        "value": c.value,
+        "unit": c.unit or None,
+        "flag": c.flag or None,
+        "line": c.line,
+        "position": c.position,
+    }
+
+
+def check_row(report_id: str, c: Check) -> dict:
+    return {
+        "report_id": report_id,
+        "rule": c.rule,
+        "scope": c.scope,
+        "status": c.status,
+        "left": c.left,
+        "right": c.right,
+        "difference": c.difference,
+        "cells": json.dumps(c.cells),
+        "missing": json.dumps(c.missing) if c.missing else None,
+        "related_report_id": c.related,
+        "note": c.note or None,
+    }
+
+
+def write_reports(
+    db: sqlite_utils.Database, reports: Iterable[ParsedReport], families: tuple[Family, ...]
+) -> int:
+    """Insert reports (any iterable, consumed as it comes), their family rows, cells, checks and bodies.
+
+    Returns how many reports were written. The steps that need every report
+    follow in :func:`.finish.finish_database`.
+    """
+    writer = ReportWriter(db, families)
+    for rep in reports:
+        writer.add(rep)
+    writer.flush()
+    return writer.written
 
 
 def _agency_row(agency: Agency) -> dict:
@@ -193,28 +230,46 @@ def _agency_row(agency: Agency) -> dict:
     }
 
 
-def agency_rows(reports: Iterable[ParsedReport]) -> list[dict]:
-    """One row per body across its parsed reports.
+AGENCY_ROW_FIELDS = ("agency_id", "name", "kind", "department", "level", "province", "prefecture", "county",
+                     "township", "adcode", "region_source", "region_evidence", "division_year", "note")
+
+
+def agency_rows(db: sqlite_utils.Database) -> Iterator[dict]:
+    """One row per body across its parsed reports, from ``report_agencies``, in agency id order.
 
     The region's names and code are those of the body's latest report (a
     division can be renamed or recoded over the years; its stable id, part of
     the agency id, is not).
     """
-    by_id: dict[str, list[ParsedReport]] = defaultdict(list)
-    for rep in reports:
-        if rep.status == "parsed" and rep.agency:
-            by_id[rep.agency.agency_id].append(rep)
-    rows = []
-    for aid in sorted(by_id):
-        reps = sorted(by_id[aid], key=lambda r: (r.meta.year or 0, r.source))
-        years = [r.meta.year for r in reps if r.meta.year is not None]
-        printed = sorted({r.agency.printed for r in reps if r.agency and r.agency.printed})
-        row = _agency_row(reps[-1].agency)  # type: ignore[arg-type]
-        row |= {
-            "names_printed": json.dumps(printed, ensure_ascii=False),
-            "reports": len(reps),
+    cols = ", ".join(f"a.[{c}]" for c in AGENCY_ROW_FIELDS)
+    cur = db.conn.execute(
+        f"select {cols}, a.printed, r.year from report_agencies a join reports r using (report_id) "
+        "where r.status = 'parsed' order by a.agency_id, coalesce(r.year, 0), r.source"
+    )
+    current: dict | None = None
+    printed: set[str] = set()
+    years: list[int] = []
+    count = 0
+
+    def done() -> dict:
+        assert current is not None
+        return current | {
+            "names_printed": json.dumps(sorted(printed), ensure_ascii=False),
+            "reports": count,
             "first_year": min(years) if years else None,
             "last_year": max(years) if years else None,
         }
-        rows.append(row)
-    return rows
+
+    for *fields, name_printed, year in cur:
+        row = dict(zip(AGENCY_ROW_FIELDS, fields))
+        if current is not None and row["agency_id"] != current["agency_id"]:
+            yield done()
+            printed, years, count = set(), [], 0
+        current = row
+        count += 1
+        if name_printed:
+            printed.add(name_printed)
+        if year is not None:
+            years.append(year)
+    if current is not None:
+        yield done()

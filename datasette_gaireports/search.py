@@ -52,16 +52,48 @@ def enable_search(
             continue
         name = fts_name(t.name)
         cols = ", ".join(f"[{c}]" for c in t.search)
-        marks = ", ".join("?" for _ in t.search)
         with db.conn:
             db.conn.execute(f"create virtual table [{name}] using fts5({cols}, tokenize = 'trigram')")
-            rows = db.conn.execute(f"select rowid, {cols} from [{t.name}] order by rowid").fetchall()
-            db.conn.executemany(
-                f"insert into [{name}] (rowid, {cols}) values (?, {marks})",
-                ((rowid, *(normalise_text(v) if isinstance(v, str) else v for v in values)) for rowid, *values in rows),
-            )
+            _fill(db, t, "", normalise_text)
         created.append(name)
     return created
+
+
+def _fill(db: sqlite_utils.Database, t: Table, where: str, normalise_text: Callable[[str], str]) -> None:
+    name = fts_name(t.name)
+    cols = ", ".join(f"[{c}]" for c in t.search)
+    marks = ", ".join("?" for _ in t.search)
+    rows = db.conn.execute(f"select rowid, {cols} from [{t.name}] {where} order by rowid")
+    db.conn.executemany(
+        f"insert into [{name}] (rowid, {cols}) values (?, {marks})",
+        ((rowid, *(normalise_text(v) if isinstance(v, str) else v for v in values)) for rowid, *values in rows),
+    )
+
+
+def add_to_search(
+    db: sqlite_utils.Database, tables: Iterable[Table], normalise_text: Callable[[str], str] = normalise
+) -> None:
+    """Index the rows of every searchable table that its FTS index does not hold yet (an updated database)."""
+    have = set(db.table_names())
+    for t in tables:
+        if t.search and fts_name(t.name) in have:
+            with db.conn:
+                _fill(db, t, f"where rowid not in (select rowid from [{fts_name(t.name)}])", normalise_text)
+
+
+def remove_from_search(db: sqlite_utils.Database, tables: Iterable[Table], report_ids: list[str]) -> None:
+    """Drop the index rows of the given reports' rows (before the rows themselves are deleted)."""
+    have = set(db.table_names())
+    for t in tables:
+        if not (t.search and fts_name(t.name) in have and "report_id" in t.names):
+            continue
+        for i in range(0, len(report_ids), 500):
+            part = report_ids[i : i + 500]
+            db.conn.execute(
+                f"delete from [{fts_name(t.name)}] where rowid in "
+                f"(select rowid from [{t.name}] where report_id in ({', '.join('?' * len(part))}))",
+                part,
+            )
 
 
 def fts_tables(db: sqlite_utils.Database) -> set[str]:

@@ -87,8 +87,31 @@ class Filters:
         return " and ".join(clauses), params
 
 
+SUMMARY_TABLES = frozenset({"check_summary", "report_summary"})
+"""Counts kept at build time; a database without them (an older build) is counted from its full tables."""
+
+
+def summarised(src: Source) -> bool:
+    return SUMMARY_TABLES <= set(src.tables)
+
+
 async def headline(src: Source) -> Counter:
     """Reports by overall check status, plus parsed and unparsed counts."""
+    if summarised(src):
+        row = await src.one(
+            """
+            select sum(reports) as reports,
+                   sum(case when status = 'parsed' then reports end) as parsed,
+                   sum(case when status = 'unparsed' then reports end) as unparsed,
+                   sum(case when check_status = 'pass' then reports end) as "pass",
+                   sum(case when check_status = 'warning' then reports end) as "warning",
+                   sum(case when check_status = 'incomplete' then reports end) as "incomplete",
+                   sum(case when check_status = 'fail' then reports end) as "fail",
+                   sum(case when coalesce(check_status, 'none') = 'none' then reports end) as "none"
+            from report_summary
+            """
+        )
+        return Counter({k: v or 0 for k, v in (row or {}).items()})
     row = await src.one(
         """
         select count(*) as reports,
@@ -113,12 +136,16 @@ async def rule_counts(src: Source) -> dict[str, dict]:
             "select rule, family, relation, severity, formula, description_zh, description_en, formats from rules"
         )
     }
-    for r in await src.rows("select rule, status, count(*) as n from checks group by rule, status"):
+    if summarised(src):
+        by_status = "select rule, status, sum(checks) as n from check_summary group by rule, status"
+        failing = "select rule, sum(reports) as n from check_summary where status = 'fail' group by rule"
+    else:
+        by_status = "select rule, status, count(*) as n from checks group by rule, status"
+        failing = "select rule, count(distinct report_id) as n from checks where status = 'fail' group by rule"
+    for r in await src.rows(by_status):
         rules.setdefault(r["rule"], {"rule": r["rule"], "counts": Counter(), "reports_failing": 0})
         rules[r["rule"]]["counts"][r["status"]] += r["n"]
-    for r in await src.rows(
-        "select rule, count(distinct report_id) as n from checks where status = 'fail' group by rule"
-    ):
+    for r in await src.rows(failing):
         rules[r["rule"]]["reports_failing"] += r["n"]
     return rules
 
@@ -145,13 +172,18 @@ async def dimensions(src: Source) -> list[tuple[str, str, str, str]]:
 async def breakdown(src: Source, expr: str) -> dict:
     """Report counts by check status for each value of ``expr`` (a whitelisted column)."""
     out: dict = defaultdict(Counter)
-    for r in await src.rows(
-        f"""
-        select {expr} as key, coalesce(r.check_status, 'none') as status, count(*) as n
-        from reports r left join agencies a on a.agency_id = r.agency_id
-        group by 1, 2
-        """
-    ):
+    if expr in ("r.year", "r.format") and summarised(src):
+        sql = f"""
+            select {expr[2:]} as key, coalesce(check_status, 'none') as status, sum(reports) as n
+            from report_summary group by 1, 2
+            """
+    else:
+        sql = f"""
+            select {expr} as key, coalesce(r.check_status, 'none') as status, count(*) as n
+            from reports r left join agencies a on a.agency_id = r.agency_id
+            group by 1, 2
+            """
+    for r in await src.rows(sql):
         out[r["key"]][r["status"]] += r["n"]
     return out
 
@@ -175,6 +207,7 @@ def _from_where(filters: Filters) -> tuple[str, list]:
 
 
 async def failing_count(src: Source, filters: Filters) -> int:
+    """The rows of the failing list (counted from ``checks``, as the rows themselves are read)."""
     body, params = _from_where(filters)
     row = await src.one(f"select count(*) as n {body}", params)
     return row["n"] if row else 0
@@ -339,7 +372,8 @@ async def _filter_options(sources: list[Source]) -> dict[str, list]:
     for src in sources:
         for r in await src.rows("select rule, description_zh from rules"):
             rules.setdefault(r["rule"], r["description_zh"])
-        for r in await src.rows("select distinct year from reports where year is not null"):
+        table = "report_summary" if summarised(src) else "reports"
+        for r in await src.rows(f"select distinct year from {table} where year is not null"):
             years.add(r["year"])
         formats.update(await format_titles(src))
     return {

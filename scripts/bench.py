@@ -1,0 +1,250 @@
+"""Benchmarks of the build and the plugin's pages, measured side by side on the same generated files.
+
+    python scripts/bench.py                      # N = 1,000 and 10,000
+    python scripts/bench.py --n 1000 --runs 5    # one size, more runs
+    python scripts/bench.py --national           # adds N = 100,000 (long)
+
+(a) parse throughput in reports/s per core, HTML and text apart, against
+``pandas.read_html(flavor="lxml")`` (tables only) and a bare ``lxml.html``
+parse of the same files; (b) a full build's wall time, peak RSS and database
+bytes per report at each N; (c) an incremental rebuild after adding 1% new
+files against the full build; (d) HTTP latency (median, p95) of the status
+page, an agency page, a report page and the failing list's JSON, against a
+``datasette`` served on 127.0.0.1 only. Prints a table, writes
+``bench-results.json``. Needs the ``bench`` extra (pandas).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from datasette_gaireports.build import Parser
+from datasette_gaireports.corpus import generate_corpus
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def corpus(work: Path, n: int, seed: int = 1) -> Path:
+    folder = work / f"corpus-{n}-{seed}" / "reports"
+    if not folder.is_dir() or len(list(folder.iterdir())) != n:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+        generate_corpus(folder.parent, n, seed)
+    return folder
+
+
+def throughput(files: list[Path], runs: int) -> dict:
+    """Reports per second on one core: our parser, pandas.read_html and a bare lxml parse."""
+    import lxml.html
+    import pandas
+
+    parser = Parser.load()
+    html = [p for p in files if p.suffix in (".html", ".htm")]
+    text = [p for p in files if p.suffix == ".txt"]
+    datas = {p: p.read_bytes() for p in files}
+
+    def ours(paths: list[Path]) -> Callable[[], None]:
+        return lambda: [parser((p, p.name)) for p in paths]
+
+    def read_html() -> None:
+        for p in html:
+            try:
+                pandas.read_html(p, flavor="lxml")
+            except ValueError:  # a page with no table
+                pass
+
+    def bare_lxml() -> None:
+        for p in html:
+            lxml.html.document_fromstring(datas[p])
+
+    out = {"html_files": len(html), "text_files": len(text)}
+    for key, paths, fn in (
+        ("ours_html", html, ours(html)),
+        ("ours_text", text, ours(text)),
+        ("pandas_read_html", html, read_html),
+        ("lxml_parse", html, bare_lxml),
+    ):
+        out[key] = len(paths) / median_time(fn, runs) if paths else None
+    return out
+
+
+def build_once(folder: Path, db: Path, jobs: int, full: bool) -> dict:
+    """One ``gaireports build`` in a child process: wall time and peak RSS (the child and its workers)."""
+    cmd = [sys.executable, "-m", "datasette_gaireports.cli", "build", str(folder), "--db", str(db),
+           "--jobs", str(jobs), "--quiet", *(["--full"] if full else [])]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    if status:
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise RuntimeError(f"build failed: {err[-2000:]}")
+    return {"seconds": seconds, "peak_rss_mib": usage.ru_maxrss / 1024, "output": out}
+
+
+def build_size(work: Path, n: int, jobs: int, runs: int) -> dict:
+    """Full build (median of ``runs``), its peak RSS and bytes, then an incremental build after 1% new files."""
+    folder = corpus(work, n)
+    db = work / f"bench-{n}.db"
+    results = [build_once(folder, db, jobs, full=True) for _ in range(runs)]
+    full = statistics.median(r["seconds"] for r in results)
+    size = db.stat().st_size
+    with sqlite3.connect(db) as conn:
+        reports = conn.execute("select count(*) from reports").fetchone()[0]
+    extra = corpus(work, max(1, n // 100), seed=2)
+    grown = work / f"grown-{n}"
+    shutil.rmtree(grown, ignore_errors=True)
+    shutil.copytree(folder, grown)
+    incremental = []
+    for _ in range(runs):
+        shutil.copy(work / f"bench-{n}.db", work / f"bench-{n}-inc.db")
+        for p in grown.glob("new_*"):
+            p.unlink()
+        for p in extra.iterdir():
+            shutil.copy(p, grown / f"new_{p.name}")
+        incremental.append(build_once(grown, work / f"bench-{n}-inc.db", jobs, full=False))
+    inc = statistics.median(r["seconds"] for r in incremental)
+    return {
+        "n": n,
+        "jobs": jobs,
+        "full_build_s": full,
+        "reports_per_s": reports / full,
+        "reports_per_s_per_core": reports / full / jobs,
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in results),
+        "db_bytes": size,
+        "db_bytes_per_report": size / reports,
+        "new_files": len(list(extra.iterdir())),
+        "incremental_build_s": inc,
+        "incremental_vs_full": inc / full,
+        "incremental_output": incremental[-1]["output"].splitlines()[-4:],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def latency(db: Path, requests: int) -> dict:
+    """Median and p95 milliseconds of each page, from a ``datasette`` listening on 127.0.0.1 only."""
+    port = free_port()
+    name = db.stem
+    with sqlite3.connect(db) as conn:
+        agency = conn.execute("select agency_id from agencies order by reports desc, agency_id limit 1").fetchone()[0]
+        report = conn.execute(
+            "select report_id from reports where status = 'parsed' order by source limit 1 offset "
+            "(select count(*) / 2 from reports where status = 'parsed')"
+        ).fetchone()[0]
+    pages = {
+        "status": f"/{name}/-/gaireports",
+        "agency": f"/{name}/-/gaireports/agency/{agency}",
+        "report": f"/{name}/-/gaireports/report/{report}",
+        "failing_json": f"/{name}/-/gaireports/failing.json",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    out: dict = {}
+    try:
+        with httpx.Client(base_url=base, timeout=60, trust_env=False, follow_redirects=False) as client:
+            for _ in range(300):
+                try:
+                    client.get("/-/versions.json")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            for key, path in pages.items():
+                assert client.get(path).status_code == 200, path  # warm the caches
+                times = []
+                for _ in range(requests):
+                    start = time.perf_counter()
+                    r = client.get(path)
+                    times.append((time.perf_counter() - start) * 1000)
+                    assert r.status_code == 200, (path, r.status_code)
+                times.sort()
+                out[key] = {"median_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
+                            "path": path}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return out
+
+
+def table(results: dict) -> str:
+    lines = []
+    t = results["throughput"]
+    lines.append(f"parse throughput on one core, reports/s (N = {results['throughput_n']}, "
+                 f"{t['html_files']} HTML, {t['text_files']} text files, median of {results['runs']})")
+    for key, label in (("ours_html", "gaireports, HTML"), ("ours_text", "gaireports, text"),
+                       ("pandas_read_html", "pandas.read_html (lxml), HTML tables only"),
+                       ("lxml_parse", "lxml.html parse only, HTML")):
+        lines.append(f"  {label:<45} {t[key]:>10.1f}" if t[key] else f"  {label:<45} {'-':>10}")
+    lines.append("")
+    lines.append(f"{'N':>8} {'jobs':>4} {'full s':>8} {'rep/s':>7} {'rep/s/core':>10} {'peak RSS MiB':>12} "
+                 f"{'bytes/report':>12} {'+1% files':>9} {'incr. s':>8} {'incr/full':>9}")
+    for b in results["builds"]:
+        lines.append(f"{b['n']:>8} {b['jobs']:>4} {b['full_build_s']:>8.1f} {b['reports_per_s']:>7.1f} "
+                     f"{b['reports_per_s_per_core']:>10.1f} {b['peak_rss_mib']:>12.0f} {b['db_bytes_per_report']:>12.0f} "
+                     f"{b['new_files']:>9} {b['incremental_build_s']:>8.1f} {b['incremental_vs_full']:>9.2f}")
+    for n, pages in results["latency"].items():
+        lines.append("")
+        lines.append(f"HTTP latency, N = {n} ({results['requests']} requests each), ms: median / p95")
+        for key, v in pages.items():
+            lines.append(f"  {key:<14} {v['median_ms']:>8.1f} / {v['p95_ms']:>8.1f}   {v['path']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="corpus sizes")
+    parser.add_argument("--national", action="store_true", help="also N = 100,000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure (medians)")
+    parser.add_argument("--build-runs", type=int, default=1, help="full builds per size above 1,000 reports")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--requests", type=int, default=60, help="HTTP requests per page (at least 50)")
+    parser.add_argument("--work", default=".bench", help="folder for the generated files and databases")
+    parser.add_argument("--out", default="bench-results.json")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(set(args.n) | ({100_000} if args.national else set()))
+    small = corpus(work, min(sizes))
+    results: dict = {"runs": args.runs, "requests": max(50, args.requests), "cores": os.cpu_count(),
+                     "throughput_n": min(sizes)}
+    results["throughput"] = throughput(sorted(small.iterdir()), args.runs)
+    results["builds"] = []
+    results["latency"] = {}
+    for n in sizes:
+        runs = args.runs if n <= 1000 else args.build_runs
+        results["builds"].append(build_size(work, n, args.jobs, runs))
+        results["latency"][n] = latency(work / f"bench-{n}.db", results["requests"])
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(table(results))
+    Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

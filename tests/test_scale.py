@@ -1,0 +1,149 @@
+"""Parallel, streaming and incremental builds give the same database as a plain build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from datasette_gaireports.build import Budget, build
+from datasette_gaireports.cli import cli
+from datasette_gaireports.corpus import generate_corpus
+from datasette_gaireports.database import ReportWriter, write_reports
+from datasette_gaireports.report import ParsedReport, report_id
+from datasette_gaireports.search import FTS_SHADOW_SUFFIXES
+
+from .conftest import SEEDS
+from .test_crossyear import next_year
+
+SEED_001 = SEEDS / "001_6062cf8d5ea0336b.txt"
+
+
+def content(path: Path) -> dict[str, list]:
+    """Every table's rows, sorted (FTS shadow tables left out: their bytes depend on insertion order)."""
+    db = sqlite_utils.Database(path)
+    out = {}
+    for t in sorted(db.table_names()):
+        if not t.endswith(tuple(f"_fts{s}" for s in FTS_SHADOW_SUFFIXES)):
+            out[t] = sorted(map(repr, db.execute(f"select * from [{t}]").fetchall()))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """30 generated reports, plus one body's 2020 and 2021 reports (a pair for the rules across years)."""
+    root = tmp_path_factory.mktemp("scale")
+    generate_corpus(root / "gen", 30, seed=7)
+    folder = root / "reports"
+    shutil.copytree(root / "gen" / "reports", folder)
+    shutil.copy(SEED_001, folder / "pair_2020.txt")
+    (folder / "pair_2021.txt").write_text(next_year((3, 0, 0, 0, 0, 0, 3), 2), encoding="utf-8")
+    shutil.copy(SEED_001, folder / "pair_copy.txt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(corpus, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("serial") / "serial.db"
+    build([corpus], db, jobs=1)
+    return db
+
+
+def test_parallel_build_equals_serial(corpus, serial, tmp_path):
+    db = tmp_path / "parallel.db"
+    summary = build([corpus], db, jobs=2)
+    assert summary.files == 33
+    assert content(db) == content(serial)
+    rules = {r for (r,) in sqlite_utils.Database(db).execute("select distinct rule from checks where rule like 'X%'")}
+    assert rules == {"X1", "X2"}
+
+
+def test_time_budget_holds_in_workers(corpus, tmp_path):
+    db = tmp_path / "slow.db"
+    summary = build([corpus], db, Budget(max_seconds=1e-6), jobs=2)
+    assert summary.unparsed == summary.files == 33
+    assert all("too slow" in r for r in summary.unparsed_reasons)
+
+
+def test_incremental_build_equals_full(corpus, serial, tmp_path):
+    folder = tmp_path / "reports"
+    shutil.copytree(corpus, folder)
+    gone = sorted(folder.glob("00*"))[:3]
+    held = [folder / "pair_2020.txt", folder / "pair_copy.txt"]
+    moved = tmp_path / "held"
+    moved.mkdir()
+    for p in held:
+        p.rename(moved / p.name)
+    db = tmp_path / "g.db"
+    first = build([folder], db, jobs=2, full=False)
+    assert not first.incremental
+    for p in gone:
+        p.unlink()
+    for p in held:
+        (moved / p.name).rename(p)
+    second = build([folder], db, jobs=2, full=False)
+    assert (second.incremental, second.skipped, second.removed) == (True, 28, 3)
+    assert "unchanged (skipped): 28" in second.lines() and "removed: 3" in second.lines()
+    full = tmp_path / "full.db"
+    build([folder], full, jobs=1)
+    assert content(db) == content(full)
+    assert sqlite_utils.Database(db).execute(
+        "select count(*) from reports_fts where reports_fts match '医疗保障局'"
+    ).fetchone() == sqlite_utils.Database(full).execute(
+        "select count(*) from reports_fts where reports_fts match '医疗保障局'"
+    ).fetchone()
+    # A changed file is its old report removed and its new one parsed.
+    (folder / "pair_2021.txt").write_text(next_year(), encoding="utf-8")
+    third = build([folder], db, jobs=1, full=False)
+    assert (third.skipped, third.removed) == (29, 1)
+    build([folder], full, jobs=1)
+    assert content(db) == content(full)
+    assert content(db) != content(serial)
+
+
+def test_full_flag_rebuilds(corpus, serial, tmp_path):
+    db = tmp_path / "g.db"
+    shutil.copy(serial, db)
+    summary = build([corpus], db, jobs=1, full=True)
+    assert not summary.incremental
+    assert content(db) == content(serial)
+
+
+def test_reports_stream_into_the_database(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "w.db")
+    from datasette_gaireports import pipeline
+    from datasette_gaireports.database import init
+
+    pm = pipeline.plugin_manager()
+    families = pipeline.families(pm)
+    init(db, families, pipeline.formats(pm))
+    seen = []
+
+    def reports():
+        for k in range(12):
+            seen.append(db.execute("select count(*) from reports").fetchone()[0])
+            sha = f"{k:064x}"
+            yield ParsedReport(report_id(f"f{k}", sha), f"f{k}", sha, 0, reason="f: empty")
+
+    writer = ReportWriter(db, families, batch_rows=4)
+    for rep in reports():
+        writer.add(rep)
+        assert writer.queued < 4
+    writer.flush()
+    assert seen == [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]
+    assert write_reports(db, [], families) == 0
+
+
+def test_cli_options(corpus, tmp_path):
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    out = runner.invoke(cli, ["build", str(corpus), "--db", str(db), "--jobs", "2"])
+    assert out.exit_code == 0, out.output
+    assert "reports read: 33" in out.output and "unchanged" not in out.output
+    again = runner.invoke(cli, ["build", str(corpus), "--db", str(db), "--quiet"])
+    assert "unchanged (skipped): 33" in again.output and "removed: 0" in again.output
+    full = runner.invoke(cli, ["build", str(corpus), "--db", str(db), "--full", "-j", "1"])
+    assert "unchanged" not in full.output
