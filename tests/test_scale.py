@@ -147,3 +147,33 @@ def test_cli_options(corpus, tmp_path):
     assert "unchanged (skipped): 33" in again.output and "removed: 0" in again.output
     full = runner.invoke(cli, ["build", str(corpus), "--db", str(db), "--full", "-j", "1"])
     assert "unchanged" not in full.output
+
+
+class Recording:
+    """A progress display that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.total: int | None = None
+        self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, n: int) -> None:
+        self.done += n
+
+
+def test_progress_counts_every_file(tmp_path):
+    fresh, again = Recording(), Recording()
+    build([SEEDS], tmp_path / "p.db", progress=fresh, full=False)
+    build([SEEDS], tmp_path / "p.db", progress=again, full=False)
+    files = len(list(SEEDS.iterdir()))
+    assert (fresh.total, fresh.done) == (files, files)
+    assert (again.total, again.done) == (files, files), "skipped files count as done"
+
+
+def test_no_progress_bar_without_a_terminal():
+    from datasette_gaireports.progress import progress_bar
+
+    with progress_bar(enabled=True) as bar:  # pytest captures stderr: not a terminal
+        assert bar is None
