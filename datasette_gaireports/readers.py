@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from .text import normalise
 from .tokens import Token, text_tokens
 from .values import parse_value
-from .webpage import MAX_FIELD, content_root, drop_chrome_tags, drop_link_lists, fields, page_meta
+from .webpage import MAX_FIELD, content_root, drop_chrome_tags, drop_link_lists, fields, measure, page_meta
 
 # Characters frequent in Chinese government prose; decoding candidates are scored by them.
 _COMMON = frozenset(
@@ -67,10 +66,17 @@ class Document:
     headline or the page's ``<title>``)."""
 
 
+_COMMON_CHAR = re.compile("[" + "".join(sorted(_COMMON)) + "]")
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_PRIVATE_CHAR = re.compile("[\ue000-\uf8ff]")
+_CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
+
 def _score(text: str) -> float:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    common = sum(1 for ch in text if ch in _COMMON)
-    bad = text.count("\ufffd") + sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    cjk = len(_CJK_CHAR.findall(text))
+    common = len(_COMMON_CHAR.findall(text))
+    bad = text.count("\ufffd") + len(_PRIVATE_CHAR.findall(text))
     return (common * 2 + cjk * 0.1 - bad * 5) / max(len(text), 1)
 
 
@@ -110,7 +116,7 @@ def check_bytes(data: bytes) -> None:
     head = data[:8192]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Unreadable("binary file: NUL bytes, not a text or HTML report")
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head.translate(None, _NOT_CONTROL))
     if controls > len(head) * 0.05:
         raise Unreadable("binary file: control bytes, not a text or HTML report")
 
@@ -136,15 +142,20 @@ def read_bytes(data: bytes) -> Document:
     return read_text(text, encoding)
 
 
+_STRING = etree.XPath("string()")
+_SPACES = re.compile(r"[ \t\r\n\xa0]+")
+
+
 def _cell_text(el: etree._Element) -> str:
-    parts = [t for t in el.itertext()]
-    s = "".join(parts).replace("\xa0", " ")
-    return re.sub(r"[ \t\r\n]+", " ", s).strip()
+    return _SPACES.sub(" ", _STRING(el)).strip()
 
 
 def _span(el: etree._Element, name: str) -> int:
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(el.get(name, "1")).strip() or 1), MAX_SPAN))
+        return max(1, min(int(value.strip() or 1), MAX_SPAN))
     except ValueError:
         return 1
 
@@ -160,20 +171,22 @@ def _grid(table: etree._Element) -> list[list[GridCell]]:
     origin = 0
     for r, tr in enumerate(rows):
         c = 0
-        for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
-                continue
+        for td in tr.iterchildren("td", "th"):
             while (r, c) in grid:
                 c += 1
             text = _cell_text(td)
             line = td.sourceline or 0
-            numeric = parse_value(text).is_number
             origin += 1  # a number per source cell (id() of an lxml proxy can be reused once it is freed)
-            for dr in range(_span(td, "rowspan")):
-                for dc in range(_span(td, "colspan")):
-                    copy = text if (dr == 0 and dc == 0) or not numeric else ""
-                    grid.setdefault((r + dr, c + dc), (copy, line, origin))
-            c += _span(td, "colspan")
+            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
+            if rowspan == colspan == 1:
+                grid.setdefault((r, c), (text, line, origin))
+            else:
+                numeric = parse_value(text).is_number
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        copy = text if (dr == 0 and dc == 0) or not numeric else ""
+                        grid.setdefault((r + dr, c + dc), (copy, line, origin))
+            c += colspan
             width = max(width, c)
     return [[grid.get((r, c), ("", 0, 0)) for c in range(width)] for r in range(len(rows))]
 
@@ -210,14 +223,18 @@ def read_html(text: str, encoding: str) -> Document:
     """
     cleaned = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     try:
-        root = lxml_html.document_fromstring(cleaned or "<html></html>")
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(cleaned or "<html></html>", etree.HTMLParser())
+        if root is None:
+            raise ValueError("document is empty")
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise Unreadable(f"HTML that cannot be parsed: {exc}") from exc
     meta = page_meta(root)
     drop_chrome_tags(root)
     body = root.find("body")
-    main = content_root(body if body is not None else root)
-    drop_link_lists(main)
+    body = body if body is not None else root
+    shape = measure(body)
+    main = content_root(body, shape)
+    drop_link_lists(main, shape)
     grids: list[list[list[GridCell]]] = []
     for table in list(main.iter("table")):
         if table.find(".//table") is not None:
@@ -231,11 +248,10 @@ def read_html(text: str, encoding: str) -> Document:
             parent.replace(table, marker)
         else:
             main = marker
-    for el in main.iter():
-        if isinstance(el.tag, str) and el.tag in _BLOCK:
-            el.tail = "\n" + (el.tail or "")
-            if el.tag != "br":
-                el.text = "\n" + (el.text or "")
+    for el in main.iter(*_BLOCK):
+        el.tail = "\n" + (el.tail or "")
+        if el.tag != "br":
+            el.text = "\n" + (el.text or "")
     flat = "".join(main.itertext()).replace("\xa0", " ")
     tokens: list[Token] = []
     lines: list[str] = []

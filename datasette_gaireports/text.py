@@ -39,9 +39,9 @@ def simplify(text: str) -> str:
     traditional ones (乾县 stays 乾县; 乾縣 becomes 乾县).
     """
     trad = traditional_only()
-    if not any(ch in trad for ch in text):
+    if trad.isdisjoint(text):
         return text
-    return "\n".join(_T2S.convert(line) if any(ch in trad for ch in line) else line for line in text.split("\n"))
+    return "\n".join(line if trad.isdisjoint(line) else _T2S.convert(line) for line in text.split("\n"))
 
 
 def fold(text: str) -> str:
@@ -49,8 +49,23 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
 
 
+SHORT = 256
+"""Texts up to this length (labels, cells, metadata fragments) are normalised through a cache."""
+
+
 def normalise(text: str) -> str:
     """Simplified and width-folded text, the form every matcher works on."""
+    return _normalise_short(text) if len(text) <= SHORT else _normalise_long(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise_short(text: str) -> str:
+    return fold(simplify(text))
+
+
+@lru_cache(maxsize=4)
+def _normalise_long(text: str) -> str:
+    """A whole report's text, normalised once for the several readers of it."""
     return fold(simplify(text))
 
 

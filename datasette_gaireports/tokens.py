@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .values import UNITS, is_unit, parse_value
 
@@ -22,9 +22,8 @@ MAX_ROW_LINE = 80
 """A label and one figure on a line longer than this is a sentence, not a table row."""
 
 
-@dataclass(frozen=True)
-class Token:
-    """One cell (or line) of the source."""
+class Token(NamedTuple):
+    """One cell (or line) of the source (a named tuple: a report has thousands)."""
 
     text: str
     line: int

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .text import fold, simplify
+from .text import normalise
 
 UNITS = ("万元", "人次", "元", "条", "件", "次", "篇", "个", "人", "项", "宗", "份", "家", "期")
 DASHES = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "空", "－", "―", "─"})
@@ -41,9 +42,11 @@ class Value:
         return self.number is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_value(raw: str) -> Value:
-    """Parse a cell's printed text (``?13``, ``1,109``, ``82万元``, ``减少3``, ``—``)."""
-    text = fold(simplify(raw)).strip()
+    """Parse a cell's printed text (``?13``, ``1,109``, ``82万元``, ``减少3``, ``—``); results are cached,
+    since a corpus prints the same few thousand cell texts over and over."""
+    text = normalise(raw).strip()
     if not text:
         return Value(None, flag="blank")
     cleaned = _NOISE.sub("", text).replace("−", "-")
@@ -66,7 +69,7 @@ def parse_value(raw: str) -> Value:
 
 def is_unit(raw: str) -> bool:
     """True for a cell that holds only a unit (the 单位 column of the legacy table)."""
-    text = fold(simplify(raw)).strip()
+    text = normalise(raw).strip()
     return text in UNITS
 
 

@@ -11,6 +11,7 @@ holding most of the page's text, widened to any figure table outside it);
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -70,16 +71,16 @@ def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
     return {key: v for key, (_r, _p, v) in found.items()}
 
 
+_TEXT_NODES = etree.XPath("//text()[not(parent::script or parent::style)]", smart_strings=False)
+
+
 def _fragments(root: etree._Element) -> list[str]:
     """Short texts of the page in reading order, one per text node (simplified, width-folded)."""
     out = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
-            continue
-        for t in (el.text, el.tail):
-            s = (t or "").replace("\xa0", " ").strip()
-            if s and len(s) <= MAX_FIELD:
-                out.append(normalise(s))
+    for t in _TEXT_NODES(root):
+        s = t.replace("\xa0", " ").strip()
+        if s and len(s) <= MAX_FIELD:
+            out.append(normalise(s))
     return out
 
 
@@ -136,78 +137,91 @@ def _drop(el: etree._Element) -> None:
             parent.text = (parent.text or "") + tail
 
 
-def _count(text: str | None) -> int:
-    return len(_CONTENT_CHAR.findall(text or "")) if text else 0
+_FIGURE = re.compile(r"[\s?？]*[0-9０-９][0-9０-９,，.\s]*[?？]?")
+_STRING = etree.XPath("string()")
+FIGURE_CELLS = 10
+"""A table with this many cells holding a figure is a report table, never chrome."""
 
 
-def _weights(root: etree._Element) -> tuple[dict[etree._Element, int], dict[etree._Element, int]]:
-    """Per element: content characters outside links, and all content characters, in its subtree."""
-    plain: dict[etree._Element, int] = {}
-    total: dict[etree._Element, int] = {}
+@dataclass
+class Shape:
+    """What the chrome heuristics need of a page, measured in one pass.
 
-    def walk(el: etree._Element, in_link: bool) -> None:
-        link = in_link or el.tag == "a"
-        own = _count(el.text)
-        p = 0 if link else own
-        t = own
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            walk(child, link)
-            tail = _count(child.tail)
-            p += plain[child] + (0 if link else tail)
-            t += total[child] + tail
+    ``plain``: content characters outside links in each element's subtree;
+    ``total``: all content characters in it; ``figure_tables``: tables with
+    :data:`FIGURE_CELLS` or more figure cells (nested tables' cells included).
+    """
+
+    plain: dict[etree._Element, int]
+    total: dict[etree._Element, int]
+    figure_tables: set[etree._Element]
+
+
+def measure(root: etree._Element) -> Shape:
+    """Measure ``root``'s subtree (children are summed into parents, in reverse document order)."""
+    elements = list(root.iter(etree.Element))
+    linked = {d for a in root.iter("a") for d in a.iter(etree.Element)}
+    plain = dict.fromkeys(elements, 0)
+    total = dict.fromkeys(elements, 0)
+    count = _CONTENT_CHAR.findall
+    for el in reversed(elements):
+        text = el.text
+        own = len(count(text)) if text else 0
+        p = plain[el] + (0 if el in linked else own)
+        t = total[el] + own
         plain[el], total[el] = p, t
+        if el is root:
+            continue
+        parent = el.getparent()
+        tail = el.tail
+        after = len(count(tail)) if tail else 0
+        plain[parent] += p + (0 if parent in linked else after)
+        total[parent] += t + after
+    figures: dict[etree._Element, int] = {}
+    for cell in root.iter("td", "th"):
+        if _FIGURE.fullmatch(_STRING(cell).strip()):
+            for table in cell.iterancestors("table"):
+                figures[table] = figures.get(table, 0) + 1
+    tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t in plain}
+    return Shape(plain, total, tables)
 
-    walk(root, False)
-    return plain, total
 
-
-def _figure_tables(el: etree._Element) -> set[etree._Element]:
-    """Tables of ten or more figures under ``el`` (report tables, never chrome)."""
-    out = set()
-    for table in el.iter("table"):
-        cells = ["".join(td.itertext()).strip() for td in table.iter("td", "th")]
-        if sum(1 for c in cells if re.fullmatch(r"[\s?？]*[0-9０-９][0-9０-９,，.\s]*[?？]?", c)) >= 10:
-            out.add(table)
-    return out
-
-
-def content_root(body: etree._Element) -> etree._Element:
+def content_root(body: etree._Element, shape: Shape | None = None) -> etree._Element:
     """The element holding the report: the deepest with most of the page's text outside links,
     widened until it holds every table of figures on the page."""
-    plain, _total = _weights(body)
+    shape = shape or measure(body)
+    plain = shape.plain
     whole = plain.get(body, 0)
     node = body
     while True:
-        child = next((c for c in node if isinstance(c.tag, str) and plain.get(c, 0) >= CONTENT_SHARE * whole), None)
+        child = next((c for c in node.iterchildren(etree.Element) if plain.get(c, 0) >= CONTENT_SHARE * whole), None)
         if child is None or not whole:
             break
         node = child
-    tables = _figure_tables(body)
-    while node is not body and not tables <= _figure_tables(node):
+    while node is not body and not all(_inside(t, node) for t in shape.figure_tables):
         node = node.getparent()
     return node
 
 
-def drop_link_lists(root: etree._Element) -> None:
+def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
+    return el is ancestor or any(a is ancestor for a in el.iterancestors())
+
+
+def drop_link_lists(root: etree._Element, shape: Shape | None = None) -> None:
     """Remove blocks that are mostly links (menus, breadcrumbs, 上一篇/下一篇, related links, share bars)."""
-    plain, total = _weights(root)
+    shape = shape or measure(root)
+    plain, total = shape.plain, shape.total
     keep = set()
-    for table in _figure_tables(root):
-        keep.update(table.iterancestors())
-        keep.add(table)
+    for table in shape.figure_tables:
+        if _inside(table, root):
+            keep.update(table.iterancestors())
+            keep.add(table)
+    gone: set[etree._Element] = set()
     blocks = ("div", "ul", "ol", "li", "p", "table", "tr", "td", "span", "dl", "dd", "section", "header")
     for el in list(root.iter(*blocks)):
-        if el in keep or el is root or total.get(el, 0) == 0:
-            continue
-        if el.getparent() is None or not _attached(el, root):
+        if el in keep or el is root or el in gone or total.get(el, 0) == 0:
             continue
         links = total[el] - plain[el]
         if links and links >= LINK_SHARE * total[el]:
+            gone.update(el.iter())
             _drop(el)
-
-
-def _attached(el: etree._Element, root: etree._Element) -> bool:
-    return any(a is root for a in el.iterancestors())
-
