@@ -11,9 +11,10 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -24,6 +25,9 @@ from .progress import Progress
 from .readers import Unreadable, read_bytes
 from .report import PARSER_VERSION, ParsedReport, parse_file, report_id
 from .search import add_to_search, enable_search, remove_from_search
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
 CACHE_KIB = 64 * 1024
@@ -110,7 +114,11 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    fired = False
+
     def expire(signum, frame):
+        nonlocal fired
+        fired = True
         raise TooSlow
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -120,6 +128,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:  # raised where Python drops it (a weakref callback, a __del__): the block ran on to its end
+        raise TooSlow
 
 
 def _sha256_of(path: Path) -> str:
@@ -134,6 +144,36 @@ def _unparsed(source: str, sha: str, size: int, reason: str) -> ParsedReport:
     return ParsedReport(report_id(source, sha), source, sha, size, reason=f"{source}: {reason}")
 
 
+def read_source(path: Path, source: str, budget: Budget) -> bytes | ParsedReport:
+    """A file's bytes, or its unparsed report where it is over the size budget or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > budget.max_bytes:
+            return _unparsed(source, _sha256_of(path), size,
+                             f"too large: {size} bytes, over the budget of {budget.max_bytes} (--max-bytes)")
+        return path.read_bytes()
+    except OSError as exc:
+        return _unparsed(source, hashlib.sha256(b"").hexdigest(), 0, f"cannot be read: {exc.strerror or exc}")
+
+
+def parse_bytes(
+    data: bytes,
+    source: str,
+    families: tuple,
+    markers: dict,
+    reader,
+    budget: Budget,
+    limit: Callable[[float], AbstractContextManager] = time_limit,
+) -> ParsedReport:
+    """Parse one file's bytes within the time budget, which ``limit`` enforces."""
+    try:
+        with limit(budget.max_seconds):
+            return parse_file(data, source, families, markers, reader=lambda d: reader(d, source))
+    except TooSlow:
+        return _unparsed(source, hashlib.sha256(data).hexdigest(), len(data),
+                         f"too slow: parsing took over {budget.max_seconds:g} s (--max-seconds)")
+
+
 def parse_source(
     path: Path,
     source: str,
@@ -143,20 +183,10 @@ def parse_source(
     budget: Budget,
 ) -> ParsedReport:
     """Parse one file within its budget; every outcome is a :class:`ParsedReport`."""
-    try:
-        size = path.stat().st_size
-        if size > budget.max_bytes:
-            return _unparsed(source, _sha256_of(path), size,
-                             f"too large: {size} bytes, over the budget of {budget.max_bytes} (--max-bytes)")
-        data = path.read_bytes()
-    except OSError as exc:
-        return _unparsed(source, hashlib.sha256(b"").hexdigest(), 0, f"cannot be read: {exc.strerror or exc}")
-    try:
-        with time_limit(budget.max_seconds):
-            return parse_file(data, source, families, markers, reader=lambda d: reader(d, source))
-    except TooSlow:
-        return _unparsed(source, hashlib.sha256(data).hexdigest(), len(data),
-                         f"too slow: parsing took over {budget.max_seconds:g} s (--max-seconds)")
+    data = read_source(path, source, budget)
+    if isinstance(data, ParsedReport):
+        return data
+    return parse_bytes(data, source, families, markers, reader, budget)
 
 
 @dataclass(frozen=True)
@@ -199,9 +229,19 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def parse_stream(items: list[tuple[Path, str]], parser: Parser, jobs: int = 1) -> Iterator[ParsedReport]:
-    """Parse ``items`` in order, in ``jobs`` forked processes (in this process for one job)."""
+def parse_stream(
+    items: list[tuple[Path, str]], parser: Parser, jobs: int = 1, dask: str | Client | None = None
+) -> Iterator[ParsedReport]:
+    """Parse ``items`` in order, in ``jobs`` forked processes (in this process for one job).
+
+    With ``dask`` (a scheduler address or a ``distributed.Client``) the cluster's workers parse instead.
+    """
     global _PARSER
+    if dask is not None:
+        from .distributed import parse_on_dask
+
+        yield from parse_on_dask(dask, items, parser.budget)
+        return
     if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(parser, items)
         return
@@ -291,6 +331,7 @@ def write_database(
     jobs: int = 1,
     full: bool = True,
     progress: Progress | None = None,
+    dask: str | Client | None = None,
 ) -> Summary:
     """Write the database to a temporary file beside ``db_path``, then move it into place.
 
@@ -337,7 +378,7 @@ def write_database(
                 init(db, families, formats)
                 todo = sources or []
             if reports is None:
-                reports = parse_stream(todo, parser or Parser.load(), jobs)
+                reports = parse_stream(todo, parser or Parser.load(), jobs, dask)
             else:
                 reports = _identified(reports)
             if progress:
@@ -410,14 +451,17 @@ def build(
     jobs: int = 1,
     full: bool = True,
     progress: Progress | None = None,
+    dask: str | Client | None = None,
 ) -> Summary:
     """Parse every report under ``inputs`` and write the database at ``db_path``.
 
-    ``jobs`` processes parse; unless ``full``, an existing database is updated
-    (unchanged files skipped, reports of vanished files removed).
+    ``jobs`` processes parse, or with ``dask`` (a scheduler address or a
+    ``distributed.Client``) the Dask cluster's workers; unless ``full``, an
+    existing database is updated (unchanged files skipped, reports of vanished
+    files removed).
     """
     return write_database(None, db_path, sources=_sorted_sources(inputs), parser=Parser.load(budget), jobs=jobs,
-                          full=full, progress=progress)
+                          full=full, progress=progress, dask=dask)
 
 
 __all__ = ["Budget", "Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]

@@ -27,10 +27,13 @@ def cli() -> None:
               help="A file taking longer to parse is recorded as unparsed (too slow); 0 for no limit")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes parsing in parallel (default: the machine's cores; 1 parses in this process)")
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+              help="Parse on the workers of this Dask scheduler (e.g. tcp://scheduler:8786) instead of --jobs "
+                   "processes; needs the dask extra")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating an existing --db")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar")
 def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, max_seconds: float,
-          jobs: int | None, full: bool, quiet: bool) -> None:
+          jobs: int | None, dask_address: str | None, full: bool, quiet: bool) -> None:
     """Parse every report under INPUTS (files or folders, recursively) into --db.
 
     An existing --db is updated: files it already holds unchanged are skipped,
@@ -38,11 +41,22 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
     """
     from .build import Budget, default_jobs
     from .build import build as run_build
+    from .distributed import ClusterError, require_distributed
     from .progress import progress_bar
 
-    with progress_bar(enabled=not quiet) as progress:
-        summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds),
-                            jobs=jobs or default_jobs(), full=full, progress=progress)
+    if dask_address is not None:
+        if jobs is not None and jobs > 1:
+            raise click.UsageError("--jobs and --dask cannot be combined: with --dask the cluster's workers parse")
+        try:
+            require_distributed()
+        except ImportError as exc:
+            raise click.ClickException(str(exc)) from exc
+    try:
+        with progress_bar(enabled=not quiet) as progress:
+            summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds),
+                                jobs=jobs or default_jobs(), full=full, progress=progress, dask=dask_address)
+    except ClusterError as exc:
+        raise click.ClickException(f"{exc}; the database was left as it was") from exc
     for line in summary.lines():
         click.echo(line)
     click.echo(f"database written: {db_path}")
