@@ -1,4 +1,4 @@
-"""The build steps that need every report parsed: who reported, then the rules across years."""
+"""The build steps that need every report: who reported, the rules across years, then the summary tables."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .database import agency_rows, check_row
 from .layout import Family
 from .meta import Meta
 from .report import ParsedReport
+from .summaries import refresh_summaries
 from .tables import Cell
 
 
@@ -132,31 +133,12 @@ class _Status:
 
 
 def finish_database(db: sqlite_utils.Database, families: tuple[Family, ...]) -> None:
-    """The steps that need every report, run on the database once all reports are written."""
+    """The steps that need every report, run on the database once all reports are written.
+
+    The last, :func:`refresh_summaries` (public: call it after changing the tables by hand), rebuilds the
+    summary tables the status pages read.
+    """
     mark_duplicates(db)
     refresh_agencies(db)
     refresh_across_years(db, families)
     refresh_summaries(db)
-
-
-def refresh_summaries(db: sqlite_utils.Database) -> None:
-    """Rebuild ``check_summary`` and ``report_summary``, the counts the status pages read."""
-    db.conn.execute("delete from check_summary")
-    db.conn.execute(
-        """
-        insert into check_summary (summary_id, rule, status, year, format, checks, reports)
-        select row_number() over (order by c.rule, c.status, r.year, r.format),
-               c.rule, c.status, r.year, r.format, count(*), count(distinct c.report_id)
-        from checks c join reports r using (report_id)
-        group by c.rule, c.status, r.year, r.format
-        """
-    )
-    db.conn.execute("delete from report_summary")
-    db.conn.execute(
-        """
-        insert into report_summary (summary_id, year, format, status, check_status, reports)
-        select row_number() over (order by year, format, status, check_status), year, format, status, check_status,
-               count(*)
-        from reports group by year, format, status, check_status
-        """
-    )

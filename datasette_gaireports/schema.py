@@ -8,6 +8,7 @@ The SQLite tables (:func:`create_tables`), ``datapackage.json``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import sqlite_utils
 
@@ -23,6 +24,10 @@ SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "ANY", "date": "T
 STATUSES = ("parsed", "unparsed")
 CHECK_STATUSES = ("pass", "fail", "incomplete", "warning")
 REPORT_CHECK_STATUSES = ("pass", "fail", "incomplete", "warning", "none")
+FAILING_FILTERS = ("rule", "year", "format")
+FAILING_INDEXES = tuple(combo for k in (1, 2, 3) for combo in combinations(FAILING_FILTERS, k))
+"""One index per combination of the failing list's filters. ``position`` is the rowid, which ends every index, so a
+filtered page is a range of one index, already in list order."""
 
 
 @dataclass(frozen=True)
@@ -385,6 +390,48 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 I("reports", "报告数", "Number of reports", required=True, minimum=0),
             ),
             ("summary_id",),
+        ),
+        Table(
+            "agency_summary",
+            "机构维度汇总",
+            "Counts of the reports per province and level of their body and per check status, kept at build time "
+            "for the status pages' breakdowns",
+            (
+                I("summary_id", "编号", "Row number", required=True, minimum=1),
+                S("province", "省级", "The body's province-level division (null where none was resolved)"),
+                S("level", "层级", "The body's level of government", enum=AGENCY_LEVELS),
+                S("check_status", "勾稽状态", "The reports' overall check status", enum=REPORT_CHECK_STATUSES),
+                I("reports", "报告数", "Number of reports", required=True, minimum=0),
+            ),
+            ("summary_id",),
+        ),
+        Table(
+            "failing_checks",
+            "未通过的检查",
+            "The failing checks in the status pages' order (body name, year, report, rule, scope), with what the "
+            "list shows, kept at build time so a page of the list is read by position",
+            (
+                I("position", "序号", "Place in the list: 1, 2, 3, … without gaps", required=True, minimum=1),
+                REPORT_ID,
+                S("rule", "规则", "Rule id", required=True, enum=rule_ids),
+                S("scope", "范围", "The column, row or group the equation is about", required=True),
+                S("agency_id", "机构编号", "The reporting body"),
+                S("agency", "机构", "The body's normalised name, or the name as printed where the report has no body"),
+                I("year", "年度", "The year reported on", minimum=2000),
+                S("format", "格式", "Report format", enum=tuple(formats)),
+                S("family", "表格", "Table family the rule checks", enum=family_names),
+                Field("left", "number", "左边", "Sum of the left side's known cells"),
+                Field("right", "number", "右边", "Sum of the right side's known cells"),
+                Field("difference", "number", "差额", "left - right"),
+                S("source", "来源文件", "Path of the report's source file"),
+            ),
+            ("position",),
+            foreign_keys=(
+                TO_REPORT,
+                ForeignKey(("rule",), "rules", ("rule",)),
+                ForeignKey(("agency_id",), "agencies", ("agency_id",)),
+            ),
+            indexes=FAILING_INDEXES,
         ),
     )
     return core
