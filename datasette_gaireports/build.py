@@ -14,13 +14,14 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlite_utils
 
 from . import pipeline
-from .database import all_tables, init, write_reports
+from .database import ReportRows, all_tables, init, report_rows, write_reports
 from .finish import finish_database, identify_agencies
+from .layout import Family
 from .progress import Progress
 from .readers import Unreadable, read_bytes
 from .report import PARSER_VERSION, ParsedReport, parse_file, report_id
@@ -209,6 +210,10 @@ class Parser:
         markers = {f.code: f.markers for f in pipeline.formats(pm)}
         return cls(pipeline.families(pm), markers, reader, budget or Budget())
 
+    @property
+    def fam_by_name(self) -> dict[str, Family]:
+        return {f.name: f for f in self.families}
+
     def __call__(self, item: tuple[Path, str]) -> ParsedReport:
         """Parse one file and identify its body."""
         rep = parse_source(item[0], item[1], self.families, self.markers, self.reader, self.budget)
@@ -216,6 +221,7 @@ class Parser:
         return rep
 
 
+T = TypeVar("T")
 _PARSER: Parser | None = None
 """The parser of a build's worker processes (set before they fork)."""
 
@@ -225,8 +231,30 @@ def _parse_in_worker(item: tuple[Path, str]) -> ParsedReport:
     return _PARSER(item)
 
 
+def _rows_in_worker(item: tuple[Path, str]) -> ReportRows:
+    assert _PARSER is not None
+    return report_rows(_PARSER(item), _PARSER.fam_by_name)
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _local(jobs: int, items: list) -> bool:
+    return jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+
+
+def _pooled(work: Callable[[tuple[Path, str]], T], items: list[tuple[Path, str]], parser: Parser,
+            jobs: int) -> Iterator[T]:
+    """``work`` over ``items`` in order, in ``jobs`` forked processes that share ``parser``."""
+    global _PARSER
+    _PARSER = parser
+    chunksize = max(1, min(32, len(items) // (jobs * 16)))
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(work, items, chunksize)
+    finally:
+        _PARSER = None
 
 
 def parse_stream(
@@ -236,22 +264,26 @@ def parse_stream(
 
     With ``dask`` (a scheduler address or a ``distributed.Client``) the cluster's workers parse instead.
     """
-    global _PARSER
     if dask is not None:
         from .distributed import parse_on_dask
 
         yield from parse_on_dask(dask, items, parser.budget)
-        return
-    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    elif _local(jobs, items):
         yield from map(parser, items)
-        return
-    _PARSER = parser
-    chunksize = max(1, min(32, len(items) // (jobs * 16)))
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(_parse_in_worker, items, chunksize)
-    finally:
-        _PARSER = None
+    else:
+        yield from _pooled(_parse_in_worker, items, parser, jobs)
+
+
+def row_stream(
+    items: list[tuple[Path, str]], parser: Parser, jobs: int = 1, dask: str | Client | None = None
+) -> Iterator[ReportRows]:
+    """The rows of ``items``' reports, in order: with several jobs the worker processes build them too,
+    so the process writing the database only inserts."""
+    if dask is not None or _local(jobs, items):
+        for rep in parse_stream(items, parser, jobs, dask):
+            yield report_rows(rep, parser.fam_by_name)
+    else:
+        yield from _pooled(_rows_in_worker, items, parser, jobs)
 
 
 def parse_paths(inputs: Iterable[str | Path], budget: Budget | None = None, jobs: int = 1) -> list[ParsedReport]:
@@ -378,7 +410,7 @@ def write_database(
                 init(db, families, formats)
                 todo = sources or []
             if reports is None:
-                reports = parse_stream(todo, parser or Parser.load(), jobs, dask)
+                reports = row_stream(todo, parser or Parser.load(), jobs, dask)
             else:
                 reports = _identified(reports)
             if progress:
@@ -420,7 +452,7 @@ def _identified(reports: Iterable[ParsedReport]) -> Iterator[ParsedReport]:
         yield rep
 
 
-def _counted(reports: Iterable[ParsedReport], progress: Progress) -> Iterator[ParsedReport]:
+def _counted(reports: Iterable[T], progress: Progress) -> Iterator[T]:
     for rep in reports:
         yield rep
         progress.advance(1)

@@ -91,6 +91,30 @@ def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None
     return out
 
 
+ReportRows = dict[str, list[dict]]
+"""One report's rows, by table: what :func:`report_rows` builds and :class:`ReportWriter` inserts."""
+
+
+def report_rows(rep: ParsedReport, fam_by_name: dict[str, Family]) -> ReportRows:
+    """Every row one report adds: its ``reports`` row, its body, family rows, cells and checks.
+
+    A pure function of the report, so a build's worker processes build the
+    rows and the writing process only inserts them.
+    """
+    aid = rep.agency.agency_id if rep.agency and rep.status == "parsed" else None
+    rows: ReportRows = {"reports": [report_row(rep, aid)]}
+    if aid and rep.agency:
+        rows["report_agencies"] = [{"report_id": rep.report_id, "printed": rep.agency.printed or None}
+                                   | _agency_row(rep.agency)]
+    if rep.status == "parsed":
+        values = rep.values()
+        for name in rep.families:
+            rows[name] = _family_rows(fam_by_name[name], rep, values.get(name, {}))
+        rows["cells"] = [cell_row(rep.report_id, c) for c in rep.cells]
+        rows["checks"] = [check_row(rep.report_id, c) for c in rep.checks]
+    return rows
+
+
 class ReportWriter:
     """Streams reports into the database in batches, keeping no report once its rows are queued."""
 
@@ -98,24 +122,16 @@ class ReportWriter:
         self.db = db
         self.fam_by_name = {f.name: f for f in families}
         self.order = ("reports", "report_agencies", *self.fam_by_name, "cells", "checks")
+        self.columns = {name: tuple(db[name].columns_dict) for name in self.order}
         self.batch_rows = batch_rows
         self.batches: dict[str, list[dict]] = defaultdict(list)
         self.queued = 0
         self.written = 0
 
-    def add(self, rep: ParsedReport) -> None:
-        """Queue one report's rows; write the queue out once it holds ``batch_rows`` rows."""
-        aid = rep.agency.agency_id if rep.agency and rep.status == "parsed" else None
-        values = rep.values()
-        rows: dict[str, list[dict]] = {"reports": [report_row(rep, aid)]}
-        if aid and rep.agency:
-            rows["report_agencies"] = [{"report_id": rep.report_id, "printed": rep.agency.printed or None}
-                                       | _agency_row(rep.agency)]
-        if rep.status == "parsed":
-            for name in rep.families:
-                rows[name] = _family_rows(self.fam_by_name[name], rep, values.get(name, {}))
-            rows["cells"] = [cell_row(rep.report_id, c) for c in rep.cells]
-            rows["checks"] = [check_row(rep.report_id, c) for c in rep.checks]
+    def add(self, rep: ParsedReport | ReportRows) -> None:
+        """Queue one report's rows (or the report, whose rows are built here); write the queue out once
+        it holds ``batch_rows`` rows."""
+        rows = report_rows(rep, self.fam_by_name) if isinstance(rep, ParsedReport) else rep
         for name, batch in rows.items():
             self.batches[name].extend(batch)
             self.queued += len(batch)
@@ -124,9 +140,17 @@ class ReportWriter:
             self.flush()
 
     def flush(self) -> None:
+        """Insert the queued rows, table by table in foreign-key order."""
         for name in self.order:
-            if self.batches.get(name):
-                self.db[name].insert_all(self.batches[name], batch_size=1000)
+            batch = self.batches.get(name)
+            if not batch:
+                continue
+            cols = self.columns[name]
+            unknown = set().union(*(row.keys() for row in batch)).difference(cols)
+            if unknown:
+                raise ValueError(f"rows for table {name} have no such columns: {sorted(unknown)}")
+            sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
+            self.db.conn.executemany(sql, [tuple(map(row.get, cols)) for row in batch])
         self.batches.clear()
         self.queued = 0
 
@@ -196,9 +220,10 @@ def check_row(report_id: str, c: Check) -> dict:
 
 
 def write_reports(
-    db: sqlite_utils.Database, reports: Iterable[ParsedReport], families: tuple[Family, ...]
+    db: sqlite_utils.Database, reports: Iterable[ParsedReport | ReportRows], families: tuple[Family, ...]
 ) -> int:
-    """Insert reports (any iterable, consumed as it comes), their family rows, cells, checks and bodies.
+    """Insert reports or their rows (any iterable, consumed as it comes): reports, bodies, family rows,
+    cells and checks.
 
     Returns how many reports were written. The steps that need every report
     follow in :func:`.finish.finish_database`.

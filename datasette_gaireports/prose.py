@@ -46,12 +46,19 @@ PATTERNS: tuple[Pattern, ...] = (
 )
 
 _SENTENCE = re.compile(r"[^。;!?\n]+[。;!?]?")
+_TRIGGER = re.compile(
+    "收到|受理|接到|接收|依申请公开|信息公开申请|网上|网络|在线|互联网|电子邮件|数据电文|当面|现场|传真|信函|信件|邮寄"
+    "|主动公开|复议|诉讼|举报|投诉|收取"
+)
+"""A word every pattern needs: a line without one states no figure."""
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
-    """(line number, sentence) pairs of a text."""
+    """(line number, sentence) pairs of a text's lines that may state a figure."""
     out = []
     for lineno, line in enumerate(text.splitlines(), 1):
+        if not _TRIGGER.search(normalise(line)):
+            continue
         for m in _SENTENCE.finditer(line):
             s = m.group(0).strip()
             if s:

@@ -147,7 +147,8 @@ _SPACES = re.compile(r"[ \t\r\n\xa0]+")
 
 
 def _cell_text(el: etree._Element) -> str:
-    return _SPACES.sub(" ", _STRING(el)).strip()
+    text = (el.text or "") if len(el) == 0 else _STRING(el)
+    return _SPACES.sub(" ", text).strip() if text else ""
 
 
 def _span(el: etree._Element, name: str) -> int:

@@ -190,6 +190,7 @@ def match_label(
     first = tokens[i]
     if len(first.text) > 120 or parse_value(first.text).flag != "not_a_number":
         return None
+    longest = _longest_key(index)
     best = None
     text, parts, k = "", 0, i
     while k < end and parts < MAX_LABEL_PARTS and _same_row(first, tokens[k]):
@@ -200,10 +201,26 @@ def match_label(
         if len(t) > 120 or parse_value(t).flag != "not_a_number":
             break
         text, parts, k = text + t, parts + 1, k + 1
-        entries = index.get(label_key(text))
+        key = label_key(text)
+        entries = index.get(key)
         if entries:
             best = (entries, k, text)
+        elif len(key) > longest:
+            break
     return best
+
+
+KEY_SLACK = 4
+"""A key grows as parts are added, except by leading numbering (``1`` + ``本年…``) of a few characters."""
+_LONGEST: dict[int, tuple[dict, int]] = {}
+
+
+def _longest_key(index: dict[str, tuple[Entry, ...]]) -> int:
+    """The longest label key of an index plus :data:`KEY_SLACK`: a longer key can't become a label."""
+    found = _LONGEST.get(id(index))
+    if found is None or found[0] is not index:
+        found = _LONGEST[id(index)] = (index, max(map(len, index), default=0) + KEY_SLACK)
+    return found[1]
 
 
 def _column_keys(family: Family) -> tuple[tuple[str, str], ...]:
@@ -219,10 +236,22 @@ def column_of(text: str, keys: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
+MEMO_SIZE = 1 << 16
+_COLUMN_MEMO: dict[int, tuple[Family, tuple[tuple[str, str], ...], dict[str, str | None]]] = {}
+
+
+def _column_memo(family: Family) -> tuple[tuple[tuple[str, str], ...], dict[str, str | None]]:
+    """The family's column keys and a memo of :func:`column_of` over cell texts seen so far."""
+    memo = _COLUMN_MEMO.get(id(family))
+    if memo is None or memo[0] is not family:
+        memo = _COLUMN_MEMO[id(family)] = (family, _column_keys(family), {})
+    return memo[1], memo[2]
+
+
 def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> dict[int, dict[str, int]]:
     """Row id → {column code: column} of the rows that are column headers: they hold no figure and
     name a column by a word no row label uses (``总计`` alone is also the label of a blank 总计 row)."""
-    keys = _column_keys(family)
+    keys, memo = _column_memo(family)
     labels = label_index(family)
     found: dict[int, dict[str, int]] = {}
     numeric: set[int] = set()
@@ -233,7 +262,11 @@ def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> di
         if parse_value(tok.text).is_number:
             numeric.add(tok.row)
             continue
-        code = column_of(tok.text, keys)
+        code = memo.get(tok.text, "")
+        if code == "":
+            code = column_of(tok.text, keys)
+            if len(memo) < MEMO_SIZE:
+                memo[tok.text] = code
         if code:
             found.setdefault(tok.row, {})[code] = tok.col
             if label_key(tok.text) not in labels:

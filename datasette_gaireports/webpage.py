@@ -51,9 +51,9 @@ def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
     as in a page's cells) a label and its value in the next text."""
     found: dict[str, tuple[int, int, str]] = {}
     for pos, frag in enumerate(frags):
-        matches = list(_FIELD.finditer(frag))
-        if not matches or matches[0].start() != 0:
+        if not _FIELD.match(frag):
             continue
+        matches = list(_FIELD.finditer(frag))
         for k, m in enumerate(matches):
             label = m[1]
             if label not in _KEY_OF:
@@ -71,7 +71,7 @@ def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
     return {key: v for key, (_r, _p, v) in found.items()}
 
 
-_TEXT_NODES = etree.XPath("//text()[not(parent::script or parent::style)]", smart_strings=False)
+_TEXT_NODES = etree.XPath("//text()[normalize-space() and not(parent::script or parent::style)]", smart_strings=False)
 
 
 def _fragments(root: etree._Element) -> list[str]:
@@ -166,20 +166,26 @@ def measure(root: etree._Element) -> Shape:
     count = _CONTENT_CHAR.findall
     for el in reversed(elements):
         text = el.text
-        own = len(count(text)) if text else 0
-        p = plain[el] + (0 if el in linked else own)
-        t = total[el] + own
-        plain[el], total[el] = p, t
+        own = len(count(text)) if text and not text.isspace() else 0
+        p, t = plain[el], total[el]
+        if own:
+            t += own
+            p += 0 if el in linked else own
+            plain[el], total[el] = p, t
         if el is root:
             continue
         parent = el.getparent()
         tail = el.tail
-        after = len(count(tail)) if tail else 0
-        plain[parent] += p + (0 if parent in linked else after)
-        total[parent] += t + after
+        after = len(count(tail)) if tail and not tail.isspace() else 0
+        if p or after:
+            plain[parent] += p + (0 if after == 0 or parent in linked else after)
+            total[parent] += t + after
+        elif t:
+            total[parent] += t
     figures: dict[etree._Element, int] = {}
     for cell in root.iter("td", "th"):
-        if _FIGURE.fullmatch(_STRING(cell).strip()):
+        text = cell.text if len(cell) == 0 else _STRING(cell)
+        if text and _FIGURE.fullmatch(text.strip()):
             for table in cell.iterancestors("table"):
                 figures[table] = figures.get(table, 0) + 1
     tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t in plain}

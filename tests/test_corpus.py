@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections import Counter
 
 import pytest
@@ -64,6 +65,31 @@ def test_generation_is_deterministic(tmp_path):
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
     truth = json.loads(next((tmp_path / "a" / "truth").iterdir()).read_text(encoding="utf-8"))
     assert {"source", "agency", "year", "format", "published", "tables", "checks_fail"} <= set(truth)
+
+
+def test_resumed_generation_is_the_same(tmp_path):
+    generate_corpus(tmp_path / "a", 12, 5)
+    first = generate_corpus(tmp_path / "b", 12, 5)
+    for p in sorted((tmp_path / "b" / "reports").iterdir())[6:]:
+        p.unlink()
+    resumed = generate_corpus(tmp_path / "b", 12, 5, resume=True)
+    assert resumed == first
+    for a in sorted((tmp_path / "a").rglob("*.*")):
+        assert a.read_bytes() == (tmp_path / "b" / a.relative_to(tmp_path / "a")).read_bytes(), a.name
+
+
+def test_bodies_report_again_only_when_names_run_out(monkeypatch):
+    from datasette_gaireports.corpus import generate
+
+    taken: dict[str, set[int]] = {}
+    first = generate.generate_one(1, "legacy", "text_cells", random.Random("x"), taken)
+    again = generate.generate_one(2, "legacy", "text_cells", random.Random("x"), taken)
+    assert again.truth["agency"] != first.truth["agency"]
+    monkeypatch.setattr(generate, "REUSE_AFTER", 0)
+    reused = generate.generate_one(3, "legacy", "text_cells", random.Random("x"), taken)
+    assert reused.truth["agency"] == first.truth["agency"]
+    years = sorted(taken[first.truth["agency"]])
+    assert len(years) == 2 and years[1] - years[0] >= 2
 
 
 def test_score_reports_mistakes(corpus):

@@ -45,6 +45,9 @@ RENDERINGS = (
 YEARS = {"2021": (2021, 2023), "2019": (2019, 2020), "legacy": (2009, 2018), "prose": (2008, 2020)}
 ERROR_SHARE = 0.2
 """Share of table reports with one misprinted figure."""
+REUSE_AFTER = 200
+"""Draws of bodies already taken before a body may report a second time."""
+MAX_DRAWS = 20_000
 TEXT_ERROR_SHARE = 0.05
 """Share of table reports whose text states a number of requests other than their table's."""
 
@@ -134,18 +137,35 @@ def published(rep: Report, data: bytes, suffix: str, notes: list[str]) -> str:
     return rep.doc.signed
 
 
-def generate_one(index: int, fmt: str, rendering: str, rng: random.Random, taken: set[str] | None = None) -> Generated:
-    """One report of format ``fmt`` in ``rendering``, by a body not in ``taken`` (one report per body,
-    so no two reports form a year pair that the cross-year rules would compare)."""
+def generate_one(
+    index: int, fmt: str, rendering: str, rng: random.Random, taken: dict[str, set[int]] | None = None
+) -> Generated:
+    """One report of format ``fmt`` in ``rendering``, by a body not in ``taken`` (body → years reported).
+
+    One report per body, so no two reports form a year pair that the cross-year
+    rules would compare; once the names run out (after :data:`REUSE_AFTER`
+    draws of bodies already taken, as in a national-size corpus), a body reports
+    again in a year at least two years from its others.
+    """
     traditional = rendering in ("html_big5", "text_traditional")
-    taken = taken if taken is not None else set()
-    while True:
-        agency = draw_agency(rng)
-        if agency.name not in taken and (not traditional or _round_trips(agency.name)):
-            taken.add(agency.name)
-            break
+    taken = taken if taken is not None else {}
     lo, hi = YEARS[fmt]
-    year = rng.randint(lo, hi)
+    year = None
+    for attempt in range(1, MAX_DRAWS + 1):
+        agency = draw_agency(rng)
+        years = taken.get(agency.name)
+        if years is None:
+            if not traditional or _round_trips(agency.name):
+                break
+        elif attempt > REUSE_AFTER and (not traditional or _round_trips(agency.name)):
+            free = [y for y in range(lo, hi + 1) if all(abs(y - t) >= 2 for t in years)]
+            if free:
+                year = rng.choice(free)
+                break
+    else:
+        raise RuntimeError(f"report {index}: no body left to draw for format {fmt} ({len(taken)} bodies taken)")
+    year = rng.randint(lo, hi) if year is None else year
+    taken.setdefault(agency.name, set()).add(year)
     error = fmt != "prose" and rendering != "prose_only" and rng.random() < ERROR_SHARE
     layout = layout_of(rendering, rng)
     style = draw_style(rng, layout)
@@ -178,14 +198,25 @@ def plan(n: int, seed: int) -> list[tuple[str, str]]:
     return picks
 
 
-def generate_corpus(out_dir: str | Path, n: int, seed: int = 0) -> list[dict[str, Any]]:
-    """Write ``n`` reports and their truth under ``out_dir``; return the truth objects."""
+def generate_corpus(out_dir: str | Path, n: int, seed: int = 0, resume: bool = False) -> list[dict[str, Any]]:
+    """Write ``n`` reports and their truth under ``out_dir``; return the truth objects.
+
+    With ``resume``, reports whose truth file is already written are read back, not generated again
+    (the output is the same as one uninterrupted run).
+    """
     out = Path(out_dir)
     (out / "reports").mkdir(parents=True, exist_ok=True)
     (out / "truth").mkdir(parents=True, exist_ok=True)
+    done = {p.name.split("_", 1)[0]: p for p in (out / "truth").glob("*.json")} if resume else {}
     truths = []
-    taken: set[str] = set()
+    taken: dict[str, set[int]] = {}
     for i, (fmt, rendering) in enumerate(plan(n, seed), 1):
+        known = done.get(f"{i:04d}")
+        if known is not None and (out / "reports" / known.name[: -len(".json")]).is_file():
+            truth = json.loads(known.read_text(encoding="utf-8"))
+            taken.setdefault(truth["agency"], set()).add(truth["year"])
+            truths.append(truth)
+            continue
         rng = random.Random(f"{seed}:{i}")
         g = generate_one(i, fmt, rendering, rng, taken)
         (out / "reports" / g.name).write_bytes(g.data)
