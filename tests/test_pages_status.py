@@ -9,15 +9,17 @@ import shutil
 import sqlite3
 
 import pytest
+import sqlite_utils
 from datasette.app import Datasette
 from datasette.utils import PrefixedUrlString
 from datasette_test import actor_cookie
 
+from datasette_gaireports.finish import refresh_summaries
 from datasette_gaireports.pipeline import families
 
 STATUS = "/-/gaireports"
 DB_STATUS = "/gaireports/-/gaireports"
-
+SUMMARIES = ("check_summary", "report_summary", "agency_summary", "failing_checks")
 
 
 def figure(html: str, name: str) -> int:
@@ -117,14 +119,142 @@ async def test_province_and_level_breakdowns_when_columns_exist(corpus_db, tmp_p
         conn.execute("alter table agencies add column level text")
     conn.execute("update agencies set province = case when name like '铁岭%' then '辽宁省' else '其他' end")
     conn.execute("update agencies set level = '市级'")
+    refresh_summaries(sqlite_utils.Database(conn))  # the page reads the counts kept at build time
     conn.commit()
     conn.close()
     html = (await Datasette([str(db)]).client.get(DB_STATUS)).text
     province = re.search(r'data-breakdown="province">(.*?)</table>', html, re.S)[1]
     liaoning = re.search(r"辽宁省</td>(.*?)</tr>", province, re.S)[1]
     assert [int(x) for x in re.findall(r">(\d+)<", liaoning)][:1] == [2]
+    other = re.search(r"其他</td>(.*?)</tr>", province, re.S)[1]
+    assert [int(x) for x in re.findall(r">(\d+)<", other)][:1] == [4]
     assert "按机构层级" in html and "市级" in html
     assert len(re.findall(r"<svg class=\"gr-chart\"", html)) == 4
+
+
+def served_copy(corpus_db, folder, edit: str | None = None) -> Datasette:
+    """A copy of the corpus database, with ``edit`` (SQL) applied and not summarised again, served."""
+    folder.mkdir(exist_ok=True)
+    db = folder / "gaireports.db"
+    shutil.copy(corpus_db, db)
+    if edit:
+        conn = sqlite3.connect(db)
+        conn.executescript(edit)
+        conn.close()
+    return Datasette([str(db)])
+
+
+@pytest.mark.asyncio
+async def test_pages_read_the_summaries(corpus_db, tmp_path):
+    """Emptied full tables, summaries left as built: the status page and the failing list answer as before."""
+    expected = await served_copy(corpus_db, tmp_path / "a").client.get(DB_STATUS)
+    ds = served_copy(
+        corpus_db, tmp_path / "b", "delete from checks; update agencies set province = null, level = null; delete from reports",
+    )
+    html = (await ds.client.get(DB_STATUS)).text
+    assert figure(html, "reports") == 6 and figure(html, "fail") == 1
+    assert [rule for _, rule in failing_rows(html)] == ["R2", "R3"]
+    assert int(re.search(r'data-figure="failing-total">(\d+)<', html)[1]) == 2
+    for key in ("year", "format", "province", "level"):
+        pattern = rf'data-breakdown="{key}">(.*?)</table>'
+        assert re.search(pattern, html, re.S)[1] == re.search(pattern, expected.text, re.S)[1], key
+    data = (await ds.client.get(f"{DB_STATUS}/failing.json?rule=R3&year=2019")).json()
+    assert data["total"] == 1 and [(x["rule"], x["scope"], x["agency"]) for x in data["rows"]] == [
+        ("R3", "granted", "铁岭市人民政府")
+    ]
+    rows = list(csv.DictReader(io.StringIO((await ds.client.get(f"{DB_STATUS}/failing.csv")).text)))
+    assert [x["rule"] for x in rows] == ["R2", "R3"]
+
+
+class Recorded:
+    """Every query one served database runs, with its parameters."""
+
+    def __init__(self, ds: Datasette, name: str = "gaireports"):
+        self.queries: list[tuple[str, object]] = []
+        db = ds.get_database(name)
+        execute = db.execute
+
+        async def recorded(sql, params=None, *args, **kwargs):
+            self.queries.append((sql, params))
+            return await execute(sql, params, *args, **kwargs)
+
+        db.execute = recorded
+
+
+SMALL_TABLES = {*SUMMARIES, "rules", "formats", "sqlite_master"}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "path",
+    [
+        DB_STATUS,
+        f"{DB_STATUS}?year=2019&page=2&size=1",
+        f"{DB_STATUS}/failing.json?page=2&size=1",
+        *(f"{DB_STATUS}/failing.json?{q}" for q in (
+            "rule=R3", "year=2019", "format=2019", "rule=R2&year=2019", "rule=R2&format=2019", "year=2019&format=2019",
+            "rule=R2&year=2019&format=2019", "format=2019&page=2&size=1",
+        )),
+        f"{DB_STATUS}/failing.csv?format=2019",
+    ],
+)
+async def test_query_plans_use_the_summaries(corpus_db, path):
+    """The pages read only the summaries and the small lookup tables; the failing list is one index range."""
+    ds = Datasette([str(corpus_db)])
+    recorded = Recorded(ds)
+    assert (await ds.client.get(path)).status_code == 200
+    conn = sqlite3.connect(corpus_db)
+    for sql, params in recorded.queries:
+        plan = [row[3] for row in conn.execute(f"explain query plan {sql}", params or [])]
+        for step in plan:
+            m = re.match(r"(SCAN|SEARCH) (\w+)", step)
+            if m:
+                assert m[2] in SMALL_TABLES, (sql, plan)
+            if m and m[2] == "failing_checks":
+                assert m[1] == "SEARCH" and ("INDEX" in step or "INTEGER PRIMARY KEY" in step), (sql, plan)
+        if "failing_checks" in sql:
+            assert not any("TEMP B-TREE" in step for step in plan), (sql, plan)
+    assert any("failing_checks" in sql for sql, _ in recorded.queries)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("dropped", [SUMMARIES, ("agency_summary", "failing_checks")])
+async def test_older_database_without_summaries_gives_the_same_pages(corpus_db, tmp_path, dropped):
+    """A database built before (some of) the summary tables is counted from its full tables, with the same figures
+    and order."""
+    new = served_copy(corpus_db, tmp_path / "a")
+    old = served_copy(corpus_db, tmp_path / "b", "".join(f"drop table {t};" for t in dropped))
+    for query in ("", "?rule=R3", "?year=2019&size=1&page=2", "?format=legacy"):
+        a, b = (await new.client.get(DB_STATUS + query)).text, (await old.client.get(DB_STATUS + query)).text
+        assert a == b, query
+        a, b = (await new.client.get(f"{DB_STATUS}/failing.json{query}")).json(), (
+            await old.client.get(f"{DB_STATUS}/failing.json{query}")
+        ).json()
+        assert a == b, query
+    assert (await new.client.get(f"{DB_STATUS}/failing.csv")).text == (
+        await old.client.get(f"{DB_STATUS}/failing.csv")
+    ).text
+
+
+def test_refresh_summaries_follows_the_tables(corpus_db, tmp_path):
+    """After a hand edit, ``refresh_summaries`` gives the summaries a fresh count of the full tables."""
+    path = tmp_path / "gaireports.db"
+    shutil.copy(corpus_db, path)
+    db = sqlite_utils.Database(path)
+    db.execute("update checks set status = 'fail' where rule = 'L1' and status = 'pass'")
+    refresh_summaries(db)
+    db.conn.commit()
+    live = db.execute(
+        "select c.report_id, c.rule, c.scope from checks c join reports r using (report_id) "
+        "left join agencies a using (agency_id) where c.status = 'fail' "
+        "order by coalesce(a.name, r.agency_printed) is null, coalesce(a.name, r.agency_printed), r.year, "
+        "c.report_id, c.rule, c.scope"
+    ).fetchall()
+    kept = db.execute("select report_id, rule, scope from failing_checks order by position").fetchall()
+    assert kept == live and len(kept) == 3
+    assert [p for (p,) in db.execute("select position from failing_checks order by position")] == [1, 2, 3]
+    assert db.execute("select sum(checks) from check_summary where status = 'fail'").fetchone()[0] == 3
+    assert db.execute("select sum(reports) from agency_summary").fetchone()[0] == db["reports"].count
 
 
 @pytest.mark.asyncio

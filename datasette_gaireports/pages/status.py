@@ -5,6 +5,11 @@
 filterable by ``rule``, ``year`` and ``format`` and paginated by ``page`` and
 ``size``; ``…/failing.csv`` (every matching row) and ``…/failing.json`` (the
 page, with ``next_url``) carry the same list.
+
+A database built by this version holds the counts and the failing list in
+summary tables (:mod:`datasette_gaireports.summaries`), so no request groups
+or sorts ``reports`` or ``checks``; an older database without them is counted
+from its full tables.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from urllib.parse import urlencode
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
+from ..summaries import FAILING_FILTER_COLUMNS, FAILING_FROM, FAILING_ORDER, FAILING_SELECT
 from .charts import stacked_bars
 from .common import (
     STATUS_ORDER,
@@ -46,7 +52,8 @@ OPTIONAL_DIMENSIONS = (
     ("level", "机构层级", "Agency level"),
     ("agency_level", "机构层级", "Agency level"),
 )
-"""Breakdowns drawn when ``reports`` or ``agencies`` has the column (reports first)."""
+"""Breakdowns drawn when ``reports`` or ``agencies`` has the column (reports first); a column of ``agencies`` is
+counted from ``agency_summary`` where that has it."""
 
 FAILING_COLUMNS = (
     "database", "report_id", "agency_id", "agency", "year", "format", "rule", "scope", "scope_label",
@@ -73,26 +80,26 @@ class Filters:
     def params(self) -> dict[str, str]:
         return {k: str(v) for k, v in (("rule", self.rule), ("year", self.year), ("format", self.format)) if v}
 
-    def where(self) -> tuple[str, list]:
-        clauses, params = ["c.status = 'fail'"], []
-        if self.rule:
-            clauses.append("c.rule = ?")
-            params.append(self.rule)
-        if self.year is not None:
-            clauses.append("r.year = ?")
-            params.append(self.year)
-        if self.format:
-            clauses.append("r.format = ?")
-            params.append(self.format)
-        return " and ".join(clauses), params
+    def where(self, columns: dict[str, str] | None = None) -> tuple[list[str], list]:
+        """SQL conditions (to join with ``and``) and their parameters; ``columns`` maps each filter to its column."""
+        clauses, params = [], []
+        for name, value in (("rule", self.rule), ("year", self.year), ("format", self.format)):
+            if value is not None:
+                clauses.append(f"{(columns or {}).get(name, name)} = ?")
+                params.append(value)
+        return clauses, params
 
 
 SUMMARY_TABLES = frozenset({"check_summary", "report_summary"})
 """Counts kept at build time; a database without them (an older build) is counted from its full tables."""
+AGENCY_SUMMARY = "agency_summary"
+"""Report counts by the body's columns (province, level), for the breakdowns by those columns."""
+FAILING_TABLES = frozenset({"failing_checks", "check_summary"})
+"""The failing list in order and its counts, kept at build time; without them the list is read from ``checks``."""
 
 
-def summarised(src: Source) -> bool:
-    return SUMMARY_TABLES <= set(src.tables)
+def summarised(src: Source, tables: frozenset[str] = SUMMARY_TABLES) -> bool:
+    return tables <= src.tables
 
 
 async def headline(src: Source) -> Counter:
@@ -169,13 +176,18 @@ async def dimensions(src: Source) -> list[tuple[str, str, str, str]]:
     return dims
 
 
-async def breakdown(src: Source, expr: str) -> dict:
-    """Report counts by check status for each value of ``expr`` (a whitelisted column)."""
+async def breakdown(src: Source, key: str, expr: str) -> dict:
+    """Report counts by check status for each value of ``expr`` (a whitelisted column) named ``key``."""
     out: dict = defaultdict(Counter)
     if expr in ("r.year", "r.format") and summarised(src):
         sql = f"""
-            select {expr[2:]} as key, coalesce(check_status, 'none') as status, sum(reports) as n
+            select {key} as key, coalesce(check_status, 'none') as status, sum(reports) as n
             from report_summary group by 1, 2
+            """
+    elif expr.startswith("a.") and key in await src.columns(AGENCY_SUMMARY):
+        sql = f"""
+            select {quote(key)} as key, coalesce(check_status, 'none') as status, sum(reports) as n
+            from {AGENCY_SUMMARY} group by 1, 2
             """
     else:
         sql = f"""
@@ -192,45 +204,62 @@ async def format_titles(src: Source) -> dict[str, str]:
     return {r["format"]: r["title"] for r in await src.rows("select format, title from formats")}
 
 
-def _from_where(filters: Filters) -> tuple[str, list]:
-    where, params = filters.where()
-    return (
-        f"""
-        from checks c
-        join reports r on r.report_id = c.report_id
-        left join agencies a on a.agency_id = r.agency_id
-        left join rules ru on ru.rule = c.rule
-        where {where}
-        """,
-        params,
-    )
-
-
 async def failing_count(src: Source, filters: Filters) -> int:
-    """The rows of the failing list (counted from ``checks``, as the rows themselves are read)."""
-    body, params = _from_where(filters)
-    row = await src.one(f"select count(*) as n {body}", params)
+    """The rows of the failing list: a sum over ``check_summary``, or counted from ``checks``."""
+    if summarised(src, FAILING_TABLES):
+        clauses, params = filters.where()
+        where = " and ".join(["status = 'fail'", *clauses])
+        row = await src.one(f"select coalesce(sum(checks), 0) as n from check_summary where {where}", params)
+    else:
+        clauses, params = filters.where(FAILING_FILTER_COLUMNS)
+        where = " and ".join(["c.status = 'fail'", *clauses])
+        row = await src.one(f"select count(*) as n {FAILING_FROM} where {where}", params)
     return row["n"] if row else 0
 
 
-async def failing_rows(datasette, src: Source, filters: Filters, limit: int, offset: int) -> list[dict]:
-    """One slice of the failing checks, ordered by agency, year, report, rule and scope."""
-    body, params = _from_where(filters)
-    rows = await src.rows(
+async def _failing_slice(src: Source, filters: Filters, limit: int, offset: int, after: int = 0) -> list[dict]:
+    """Up to ``limit`` rows of the failing list, skipping ``offset`` matching rows past position ``after``.
+
+    From ``failing_checks``: the unfiltered list is numbered 1, 2, 3, … so a page
+    starts at a position; a filtered page is a range of the filters' index, which
+    ends in the position. Each row carries its ``position``. Without the table the
+    matching checks are sorted (``position`` is then None and ``after`` unused).
+    """
+    if summarised(src, FAILING_TABLES):
+        clauses, params = filters.where()
+        if not clauses:
+            after, offset = after + offset, 0
+        clauses.append("position > ?")
+        return await src.rows(
+            f"""
+            select position, report_id, agency_id, agency, year, format, rule, family, scope, [left], [right],
+                   difference, source
+            from failing_checks where {" and ".join(clauses)}
+            order by position limit ? offset ?
+            """,
+            [*params, after, limit, offset],
+        )
+    clauses, params = filters.where(FAILING_FILTER_COLUMNS)
+    return await src.rows(
         f"""
-        select c.report_id, r.agency_id, coalesce(a.name, r.agency_printed) as agency, r.year, r.format,
-               c.rule, ru.family, c.scope, c.left, c.right, c.difference, r.source
-        {body}
-        order by agency is null, agency, r.year, c.report_id, c.rule, c.scope
+        select null as position, {FAILING_SELECT}
+        {FAILING_FROM}
+        where {" and ".join(["c.status = 'fail'", *clauses])}
+        order by {FAILING_ORDER}
         limit ? offset ?
         """,
         [*params, limit, offset],
     )
+
+
+def _failing_display(datasette, src: Source, rows: list[dict]) -> list[dict]:
+    """Rows of the failing list as the pages show them: plain values, scope labels and links."""
     fams = families()
     urls = Urls(datasette)
     out = []
-    for r in rows:
-        fam = fams.get(r.pop("family") or "")
+    for row in rows:
+        r = {k: v for k, v in row.items() if k not in ("position", "family")}
+        fam = fams.get(row["family"] or "")
         out.append(
             {
                 "database": src.name,
@@ -242,6 +271,26 @@ async def failing_rows(datasette, src: Source, filters: Filters, limit: int, off
             }
         )
     return out
+
+
+async def failing_rows(datasette, src: Source, filters: Filters, limit: int, offset: int) -> list[dict]:
+    """One slice of the failing checks, ordered by agency, year, report, rule and scope."""
+    return _failing_display(datasette, src, await _failing_slice(src, filters, limit, offset))
+
+
+async def every_failing_row(datasette, src: Source, filters: Filters) -> list[dict]:
+    """Every matching row of the failing list, read ``CSV_CHUNK`` at a time (from the last position where kept)."""
+    out: list[dict] = []
+    offset = after = 0
+    while True:
+        chunk = await _failing_slice(src, filters, CSV_CHUNK, offset, after)
+        out += _failing_display(datasette, src, chunk)
+        if len(chunk) < CSV_CHUNK:
+            return out
+        if chunk[-1]["position"] is None:
+            offset += CSV_CHUNK
+        else:
+            after = chunk[-1]["position"]
 
 
 async def failing_page(
@@ -308,7 +357,7 @@ async def status_context(datasette, request, sources: list[Source], database: st
         titles.update(await format_titles(src))
         for key, expr, zh, en in await dimensions(src):
             dims.setdefault(key, (zh, en))
-            for value, counts in (await breakdown(src, expr)).items():
+            for value, counts in (await breakdown(src, key, expr)).items():
                 breakdowns[key][value].update(counts)
 
     rule_list = [rules[k] for k in sorted(rules, key=rule_sort_key)]
@@ -407,13 +456,7 @@ async def failing_rendition(datasette, request) -> Response:
     if request.url_vars["ext"] == "csv":
         rows = []
         for src in sources:
-            offset = 0
-            while True:
-                chunk = await failing_rows(datasette, src, filters, CSV_CHUNK, offset)
-                rows += chunk
-                if len(chunk) < CSV_CHUNK:
-                    break
-                offset += CSV_CHUNK
+            rows += await every_failing_row(datasette, src, filters)
         return csv_response(
             datasette,
             FAILING_COLUMNS,
