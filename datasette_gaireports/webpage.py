@@ -158,20 +158,60 @@ class Shape:
 
 
 def measure(root: etree._Element) -> Shape:
-    """Measure ``root``'s subtree (children are summed into parents, in reverse document order)."""
+    """Measure ``root``'s subtree (children are summed into parents, in reverse document order).
+
+    A table of figures with no table inside (a report table: most of a page's
+    elements) is measured whole, from its text, and its cells are not: the
+    chrome heuristics never look inside one.
+    """
+    figures: dict[etree._Element, int] = {}
+    for cell in root.iter("td", "th"):
+        text = cell.text if len(cell) == 0 else _STRING(cell)
+        if text and _FIGURE.fullmatch(text.strip()):
+            for table in cell.iterancestors("table"):
+                figures[table] = figures.get(table, 0) + 1
+    above = set(root.iterancestors())
+    tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t not in above}
+    count = _CONTENT_CHAR.findall
+    whole: dict[etree._Element, tuple[etree._Element, int, int]] = {}
+    for table in tables:
+        if table is root or table.find(".//table") is not None:
+            continue
+        total = len(count(_STRING(table)))
+        links = sum(len(count(_STRING(a))) for a in table.iter("a"))
+        stand_in = etree.Element("table")
+        stand_in.tail = table.tail  # replace() takes the table's tail out of the tree with it
+        table.getparent().replace(table, stand_in)
+        whole[stand_in] = (table, total - links, total)
+    try:
+        plain, total = _weights(root, whole, count)
+    finally:
+        for stand_in, (table, _p, _t) in whole.items():
+            stand_in.getparent().replace(stand_in, table)
+            plain[table], total[table] = plain.pop(stand_in), total.pop(stand_in)
+    return Shape(plain, total, tables)
+
+
+def _weights(
+    root: etree._Element, whole: dict[etree._Element, tuple[etree._Element, int, int]], count
+) -> tuple[dict[etree._Element, int], dict[etree._Element, int]]:
     elements = list(root.iter(etree.Element))
     linked = {d for a in root.iter("a") for d in a.iter(etree.Element)}
     plain = dict.fromkeys(elements, 0)
     total = dict.fromkeys(elements, 0)
-    count = _CONTENT_CHAR.findall
     for el in reversed(elements):
-        text = el.text
-        own = len(count(text)) if text and not text.isspace() else 0
-        p, t = plain[el], total[el]
-        if own:
-            t += own
-            p += 0 if el in linked else own
+        if el in whole:
+            _table, p, t = whole[el]
+            p = 0 if el in linked else p
             plain[el], total[el] = p, t
+        else:
+            text = el.text
+            own = len(count(text)) if text and not text.isspace() else 0
+            p, t = plain[el], total[el]
+            if own:
+                t += own
+                p += 0 if el in linked else own
+                plain[el], total[el] = p, t
         if el is root:
             continue
         parent = el.getparent()
@@ -182,14 +222,7 @@ def measure(root: etree._Element) -> Shape:
             total[parent] += t + after
         elif t:
             total[parent] += t
-    figures: dict[etree._Element, int] = {}
-    for cell in root.iter("td", "th"):
-        text = cell.text if len(cell) == 0 else _STRING(cell)
-        if text and _FIGURE.fullmatch(text.strip()):
-            for table in cell.iterancestors("table"):
-                figures[table] = figures.get(table, 0) + 1
-    tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t in plain}
-    return Shape(plain, total, tables)
+    return plain, total
 
 
 def content_root(body: etree._Element, shape: Shape | None = None) -> etree._Element:
