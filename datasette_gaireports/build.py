@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -250,10 +251,12 @@ def _pooled(work: Callable[[tuple[Path, str]], T], items: list[tuple[Path, str]]
     global _PARSER
     _PARSER = parser
     chunksize = max(1, min(32, len(items) // (jobs * 16)))
+    gc.freeze()  # the workers inherit the loaded data outside the collector's reach: no scans, no copied pages
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             yield from pool.imap(work, items, chunksize)
     finally:
+        gc.unfreeze()
         _PARSER = None
 
 

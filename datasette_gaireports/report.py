@@ -14,7 +14,7 @@ from .layout import Family
 from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
 from .spam import spam_note
-from .tables import Cell, cells_of, region, scan, section_starts
+from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key
 from .values import Number
 
@@ -79,7 +79,8 @@ def parse_document(
     """
     meta = read_meta(doc.text, doc.page_meta)
     starts = section_starts(families, doc.tokens)
-    scans = {f.name: scan(f, doc.tokens, *region(f.name, starts, len(doc.tokens))) for f in families}
+    opens = may_open_row(doc.tokens)
+    scans = {f.name: scan(f, doc.tokens, *region(f.name, starts, len(doc.tokens)), opens) for f in families}
     rows = {name: s.rows_with_figures for name, s in scans.items()}
     votes = _votes(doc, format_markers)
     for s in scans.values():

@@ -166,6 +166,8 @@ def region(name: str, starts: dict[str, int], n: int) -> tuple[int, int]:
     return begin, min(after, default=n)
 
 
+MAX_LABEL = 120
+"""A longer text is a sentence, never (part of) a row label."""
 MAX_LABEL_PARTS = 3
 """A label broken over this many lines (or cells of one row) is still matched."""
 
@@ -188,7 +190,7 @@ def match_label(
     part of the label too.
     """
     first = tokens[i]
-    if len(first.text) > 120 or parse_value(first.text).flag != "not_a_number":
+    if len(first.text) > MAX_LABEL or parse_value(first.text).flag != "not_a_number":
         return None
     longest = _longest_key(index)
     best = None
@@ -198,7 +200,7 @@ def match_label(
         if parts and is_noise(t):
             k += 1
             continue
-        if len(t) > 120 or parse_value(t).flag != "not_a_number":
+        if len(t) > MAX_LABEL or parse_value(t).flag != "not_a_number":
             break
         text, parts, k = text + t, parts + 1, k + 1
         key = label_key(text)
@@ -274,8 +276,16 @@ def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> di
     return {r: cols for r, cols in found.items() if r in named and r not in numeric}
 
 
-def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilyScan:
-    """Scan tokens[begin:end] for the family's rows (or, for wide families, its run of figures)."""
+def may_open_row(tokens: list[Token]) -> list[bool]:
+    """Per token: whether it can start a row label (a short text that is no figure, blank or dash);
+    worked out once per report for the scans of every family."""
+    return [len(t.text) <= MAX_LABEL and parse_value(t.text).flag == "not_a_number" for t in tokens]
+
+
+def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[bool] | None = None) -> FamilyScan:
+    """Scan tokens[begin:end] for the family's rows (or, for wide families, its run of figures).
+
+    ``opens`` is :func:`may_open_row` of the tokens, where already known."""
     if family.shape == "wide":
         return FamilyScan(family, {}, _first_run(family, tokens, begin, end), Counter())
     index = label_index(family)
@@ -285,7 +295,11 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int) -> FamilySca
     votes: Counter = Counter()
     last = -1
     i = begin
+    opens = opens if opens is not None else may_open_row(tokens)
     while i < end:
+        if not opens[i]:
+            i += 1
+            continue
         if tokens[i].row in headers:
             header.update(headers[tokens[i].row])  # type: ignore[index]
             i += 1
