@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections import Counter
@@ -76,7 +77,7 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
     The source name is the path relative to the folder given (a file given
     directly is named by its file name).
     """
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     for inp in inputs:
         root = Path(inp)
         if not root.exists():
@@ -84,16 +85,27 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
         if root.is_file():
             candidates = [(root, root.name)]
         else:
-            candidates = sorted(
-                (p, p.relative_to(root).as_posix())
-                for p in root.rglob("*")
-                if p.is_file() and p.name not in SKIP_NAMES and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            )
+            candidates = sorted(_files_under(root), key=lambda c: c[1])
         for path, name in candidates:
-            real = path.resolve()
-            if real not in seen:
-                seen.add(real)
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
                 yield path, name
+
+
+def _files_under(root: Path) -> Iterator[tuple[Path, str]]:
+    """(path, name relative to ``root``) of the entries under ``root`` that may be files: hidden
+    files and folders and :data:`SKIP_NAMES` left out, symbolic links to folders not followed."""
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for f in filenames:
+            if not f.startswith(".") and f not in SKIP_NAMES:
+                yield Path(folder, f), prefix + f
 
 
 @dataclass(frozen=True)
@@ -135,11 +147,22 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
+        if hasattr(hashlib, "file_digest"):  # Python 3.11+
+            return hashlib.file_digest(f, "sha256").hexdigest()
+        digest = hashlib.sha256()
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+        return digest.hexdigest()
+
+
+def _hashes(paths: list[Path], jobs: int) -> Iterator[str]:
+    """The sha256 of each file, in order (in ``jobs`` processes where there are many)."""
+    if _local(jobs, paths) or len(paths) < 1000:
+        yield from map(_sha256_of, paths)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(_sha256_of, paths, chunksize=256)
 
 
 def _unparsed(source: str, sha: str, size: int, reason: str) -> ParsedReport:
@@ -387,19 +410,21 @@ def write_database(
     os.close(fd)
     skipped = removed = 0
     try:
-        if incremental:
-            shutil.copyfile(db_path, tmp)
+        copying = _Copy(db_path, Path(tmp)) if incremental else None
+        hashes = list(_hashes([p for p, _s in sources or []], jobs)) if incremental else []  # while it copies
+        if copying:
+            copying.wait()
         db = sqlite_utils.Database(tmp)
-        # The temporary file is discarded on any failure, so it needs no journal on disk nor a sync per
+        # The temporary file is discarded on any failure, so it needs no rollback journal nor a sync per
         # commit; it is synced once before it replaces the database.
-        for pragma in ("synchronous = OFF", "journal_mode = MEMORY", f"cache_size = -{CACHE_KIB}"):
+        for pragma in ("synchronous = OFF", "journal_mode = OFF", f"cache_size = -{CACHE_KIB}"):
             db.conn.execute(f"PRAGMA {pragma}")
         with db.conn:
             if incremental:
                 stored = _stored_files(db)
                 todo, keep = [], set()
-                for path, source in sources or []:
-                    key = (source, _sha256_of(path))
+                for (path, source), sha in zip(sources or [], hashes):
+                    key = (source, sha)
                     if key in stored:
                         keep.add(key)
                     else:
@@ -409,9 +434,11 @@ def write_database(
                 gone += sorted(every - {v[0] for v in stored.values()})
                 skipped, removed = len(keep), len(gone)
                 _remove_reports(db, gone, tables)
+                appended_after = _last_rowids(db, APPENDED)
             else:
                 init(db, families, formats)
                 todo = sources or []
+                appended_after = {}
             if reports is None:
                 reports = row_stream(todo, parser or Parser.load(), jobs, dask)
             else:
@@ -422,9 +449,7 @@ def write_database(
                 reports = _counted(reports, progress)
             write_reports(db, reports, families)
             finish_database(db, families)
-        db.conn.execute("PRAGMA journal_mode = DELETE")  # VACUUM would journal every page in memory
-        db.conn.execute("PRAGMA foreign_keys = ON")
-        problems = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems = foreign_key_problems(db, tables, appended_after)
         if problems:
             raise RuntimeError(f"foreign key check failed: {problems[:5]}")
         if incremental:
@@ -447,6 +472,56 @@ def write_database(
         Path(tmp).unlink(missing_ok=True)
         raise
     return summary
+
+
+class _Copy:
+    """A file copied in a background thread (the kernel copies; the caller goes on hashing files)."""
+
+    def __init__(self, src: Path, dst: Path) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(src, dst), daemon=True)
+        self.thread.start()
+
+    def _run(self, src: Path, dst: Path) -> None:
+        try:
+            shutil.copyfile(src, dst)
+        except BaseException as exc:  # re-raised by wait()
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+APPENDED = ("cells", "checks", "active", "requests", "review", "legacy")
+"""The large tables a build only appends to (besides removing a vanished report's rows)."""
+
+
+def _last_rowids(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, int]:
+    have = set(db.table_names())
+    return {n: db.conn.execute(f"select coalesce(max(rowid), 0) from [{n}]").fetchone()[0] for n in names if n in have}
+
+
+def foreign_key_problems(db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int]) -> list[tuple]:
+    """Rows whose foreign keys point nowhere: every table in full, except the tables in
+    ``appended_after`` (table → last rowid before this build), whose new rows alone are checked."""
+    problems: list[tuple] = []
+    for t in tables:
+        if not t.foreign_keys:
+            continue
+        if t.name not in appended_after:
+            problems += db.conn.execute(f"PRAGMA foreign_key_check([{t.name}])").fetchall()
+            continue
+        for fk in t.foreign_keys:
+            cols = " and ".join(f"c.[{a}] = p.[{b}]" for a, b in zip(fk.fields, fk.columns))
+            present = " and ".join(f"c.[{a}] is not null" for a in fk.fields)
+            problems += db.conn.execute(
+                f"select '{t.name}', c.rowid, '{fk.table}' from [{t.name}] c where c.rowid > ? and {present} "
+                f"and not exists (select 1 from [{fk.table}] p where {cols})",
+                [appended_after[t.name]],
+            ).fetchall()
+    return problems
 
 
 def _identified(reports: Iterable[ParsedReport]) -> Iterator[ParsedReport]:
