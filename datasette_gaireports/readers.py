@@ -85,7 +85,7 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
-    best: tuple[float, str, str] | None = None
+    decoded: list[tuple[str, str]] = []
     for enc in _CANDIDATES:
         try:
             text = data.decode(enc)
@@ -93,11 +93,11 @@ def decode(data: bytes) -> tuple[str, str]:
             continue
         if enc == "utf-8":
             return text, enc
-        score = _score(text[:20000])
-        if best is None or score > best[0]:
-            best = (score, text, enc)
-    if best is not None:
-        return best[1], best[2]
+        decoded.append((text, enc))
+    if len(decoded) == 1:
+        return decoded[0]
+    if decoded:
+        return max(decoded, key=lambda d: _score(d[0][:20000]))
     scored = []
     for enc in ("gb18030", "utf-8", "big5"):
         text = data.decode(enc, errors="replace")
