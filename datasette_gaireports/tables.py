@@ -192,7 +192,7 @@ def match_label(
     first = tokens[i]
     if len(first.text) > MAX_LABEL or parse_value(first.text).flag != "not_a_number":
         return None
-    longest = _longest_key(index)
+    prefixes = _key_prefixes(index)
     best = None
     text, parts, k = "", 0, i
     while k < end and parts < MAX_LABEL_PARTS and _same_row(first, tokens[k]):
@@ -207,21 +207,22 @@ def match_label(
         entries = index.get(key)
         if entries:
             best = (entries, k, text)
-        elif len(key) > longest:
+        elif len(key) > KEY_SLACK and key not in prefixes:
             break
     return best
 
 
 KEY_SLACK = 4
-"""A key grows as parts are added, except by leading numbering (``1`` + ``本年…``) of a few characters."""
-_LONGEST: dict[int, tuple[dict, int]] = {}
+"""A key grows at its end as parts are added; only leading numbering completed by a later part
+(``1`` + ``.本年…``) can change its first few characters."""
+_PREFIXES: dict[int, tuple[dict, frozenset[str]]] = {}
 
 
-def _longest_key(index: dict[str, tuple[Entry, ...]]) -> int:
-    """The longest label key of an index plus :data:`KEY_SLACK`: a longer key can't become a label."""
-    found = _LONGEST.get(id(index))
+def _key_prefixes(index: dict[str, tuple[Entry, ...]]) -> frozenset[str]:
+    """Every prefix of the index's label keys: a longer key that is none can't grow into a label."""
+    found = _PREFIXES.get(id(index))
     if found is None or found[0] is not index:
-        found = _LONGEST[id(index)] = (index, max(map(len, index), default=0) + KEY_SLACK)
+        found = _PREFIXES[id(index)] = (index, frozenset(k[:n] for k in index for n in range(1, len(k) + 1)))
     return found[1]
 
 

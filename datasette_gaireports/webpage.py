@@ -164,12 +164,18 @@ def measure(root: etree._Element) -> Shape:
     elements) is measured whole, from its text, and its cells are not: the
     chrome heuristics never look inside one.
     """
-    figures: dict[etree._Element, int] = {}
+    own: dict[etree._Element, int] = {}
     for cell in root.iter("td", "th"):
         text = cell.text if len(cell) == 0 else _STRING(cell)
         if text and _FIGURE.fullmatch(text.strip()):
-            for table in cell.iterancestors("table"):
-                figures[table] = figures.get(table, 0) + 1
+            table = next(cell.iterancestors("table"), None)
+            if table is not None:
+                own[table] = own.get(table, 0) + 1
+    figures: dict[etree._Element, int] = {}  # a table's figure cells, those of the tables inside it included
+    for table, n in own.items():
+        figures[table] = figures.get(table, 0) + n
+        for outer in table.iterancestors("table"):
+            figures[outer] = figures.get(outer, 0) + n
     above = set(root.iterancestors())
     tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t not in above}
     count = _CONTENT_CHAR.findall
