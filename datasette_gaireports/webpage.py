@@ -11,6 +11,8 @@ holding most of the page's text, widened to any figure table outside it);
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lxml import etree
@@ -179,23 +181,35 @@ def measure(root: etree._Element) -> Shape:
     above = set(root.iterancestors())
     tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t not in above}
     count = _CONTENT_CHAR.findall
-    whole: dict[etree._Element, tuple[etree._Element, int, int]] = {}
-    for table in tables:
-        if table is root or table.find(".//table") is not None:
-            continue
-        total = len(count(_STRING(table)))
-        links = sum(len(count(_STRING(a))) for a in table.iter("a"))
-        stand_in = etree.Element("table")
-        stand_in.tail = table.tail  # replace() takes the table's tail out of the tree with it
-        table.getparent().replace(table, stand_in)
-        whole[stand_in] = (table, total - links, total)
-    try:
+    with _set_aside(root, tables) as aside:
+        whole = {}
+        for stand_in, table in aside.items():
+            total = len(count(_STRING(table)))
+            links = sum(len(count(_STRING(a))) for a in table.iter("a"))
+            whole[stand_in] = (table, total - links, total)
         plain, total = _weights(root, whole, count)
-    finally:
-        for stand_in, (table, _p, _t) in whole.items():
-            stand_in.getparent().replace(stand_in, table)
+        for stand_in, table in aside.items():
             plain[table], total[table] = plain.pop(stand_in), total.pop(stand_in)
     return Shape(plain, total, tables)
+
+
+@contextmanager
+def _set_aside(root: etree._Element, tables: set[etree._Element]) -> Iterator[dict[etree._Element, etree._Element]]:
+    """Within the block, each of ``tables`` under ``root`` with no table inside stands out of the tree,
+    an empty ``<table>`` in its place: stand-in → table."""
+    aside: dict[etree._Element, etree._Element] = {}
+    try:
+        for table in tables:
+            if table is root or not _inside(table, root) or table.find(".//table") is not None:
+                continue
+            stand_in = etree.Element("table")
+            stand_in.tail = table.tail  # replace() takes the table's tail out of the tree with it
+            table.getparent().replace(table, stand_in)
+            aside[stand_in] = table
+        yield aside
+    finally:
+        for stand_in, table in aside.items():
+            stand_in.getparent().replace(stand_in, table)
 
 
 def _weights(
@@ -263,10 +277,11 @@ def drop_link_lists(root: etree._Element, shape: Shape | None = None) -> None:
             keep.add(table)
     gone: set[etree._Element] = set()
     blocks = ("div", "ul", "ol", "li", "p", "table", "tr", "td", "span", "dl", "dd", "section", "header")
-    for el in list(root.iter(*blocks)):
-        if el in keep or el is root or el in gone or total.get(el, 0) == 0:
-            continue
-        links = total[el] - plain[el]
-        if links and links >= LINK_SHARE * total[el]:
-            gone.update(el.iter())
-            _drop(el)
+    with _set_aside(root, shape.figure_tables):  # never looked inside
+        for el in list(root.iter(*blocks)):
+            if el in keep or el is root or el in gone or total.get(el, 0) == 0:
+                continue
+            links = total[el] - plain[el]
+            if links and links >= LINK_SHARE * total[el]:
+                gone.update(el.iter())
+                _drop(el)
