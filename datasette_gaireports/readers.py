@@ -16,7 +16,17 @@ from lxml import etree
 from .text import normalise
 from .tokens import Token, text_tokens
 from .values import parse_value
-from .webpage import MAX_FIELD, content_root, drop_chrome_tags, drop_link_lists, fields, measure, page_meta
+from .webpage import (
+    MAX_FIELD,
+    content_root,
+    drop_chrome_tags,
+    drop_link_lists,
+    fields,
+    figure_tables,
+    measure,
+    page_meta,
+    set_aside,
+)
 
 # Characters frequent in Chinese government prose; decoding candidates are scored by them.
 _COMMON = frozenset(
@@ -229,11 +239,13 @@ def read_html(text: str, encoding: str) -> Document:
             raise ValueError("document is empty")
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise Unreadable(f"HTML that cannot be parsed: {exc}") from exc
-    meta = page_meta(root)
+    figures = figure_tables(root)
+    with set_aside(root, figures):  # report tables hold no page metadata
+        meta = page_meta(root)
     drop_chrome_tags(root)
     body = root.find("body")
     body = body if body is not None else root
-    shape = measure(body)
+    shape = measure(body, figures)
     main = content_root(body, shape)
     drop_link_lists(main, shape)
     grids: list[list[list[GridCell]]] = []

@@ -159,13 +159,9 @@ class Shape:
     figure_tables: set[etree._Element]
 
 
-def measure(root: etree._Element) -> Shape:
-    """Measure ``root``'s subtree (children are summed into parents, in reverse document order).
-
-    A table of figures with no table inside (a report table: most of a page's
-    elements) is measured whole, from its text, and its cells are not: the
-    chrome heuristics never look inside one.
-    """
+def figure_tables(root: etree._Element) -> set[etree._Element]:
+    """The tables under ``root`` (itself included) with :data:`FIGURE_CELLS` or more figure cells,
+    those of the tables inside them counted too."""
     own: dict[etree._Element, int] = {}
     for cell in root.iter("td", "th"):
         text = cell.text if len(cell) == 0 else _STRING(cell)
@@ -179,9 +175,20 @@ def measure(root: etree._Element) -> Shape:
         for outer in table.iterancestors("table"):
             figures[outer] = figures.get(outer, 0) + n
     above = set(root.iterancestors())
-    tables = {t for t, n in figures.items() if n >= FIGURE_CELLS and t not in above}
+    return {t for t, n in figures.items() if n >= FIGURE_CELLS and t not in above}
+
+
+def measure(root: etree._Element, tables: set[etree._Element] | None = None) -> Shape:
+    """Measure ``root``'s subtree (children are summed into parents, in reverse document order).
+
+    A table of figures with no table inside (a report table: most of a page's
+    elements) is measured whole, from its text, and its cells are not: the
+    chrome heuristics never look inside one. ``tables``: :func:`figure_tables`
+    of a tree holding ``root``, where known.
+    """
+    tables = figure_tables(root) if tables is None else {t for t in tables if _inside(t, root)}
     count = _CONTENT_CHAR.findall
-    with _set_aside(root, tables) as aside:
+    with set_aside(root, tables) as aside:
         whole = {}
         for stand_in, table in aside.items():
             total = len(count(_STRING(table)))
@@ -194,7 +201,7 @@ def measure(root: etree._Element) -> Shape:
 
 
 @contextmanager
-def _set_aside(root: etree._Element, tables: set[etree._Element]) -> Iterator[dict[etree._Element, etree._Element]]:
+def set_aside(root: etree._Element, tables: set[etree._Element]) -> Iterator[dict[etree._Element, etree._Element]]:
     """Within the block, each of ``tables`` under ``root`` with no table inside stands out of the tree,
     an empty ``<table>`` in its place: stand-in → table."""
     aside: dict[etree._Element, etree._Element] = {}
@@ -277,7 +284,7 @@ def drop_link_lists(root: etree._Element, shape: Shape | None = None) -> None:
             keep.add(table)
     gone: set[etree._Element] = set()
     blocks = ("div", "ul", "ol", "li", "p", "table", "tr", "td", "span", "dl", "dd", "section", "header")
-    with _set_aside(root, shape.figure_tables):  # never looked inside
+    with set_aside(root, shape.figure_tables):  # never looked inside
         for el in list(root.iter(*blocks)):
             if el in keep or el is root or el in gone or total.get(el, 0) == 0:
                 continue
