@@ -15,7 +15,7 @@ from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
 from .spam import spam_note
 from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
-from .text import label_key
+from .text import label_key, normalise
 from .values import Number
 
 PARSER_VERSION = "1.0"
@@ -92,7 +92,7 @@ def parse_document(
         cells = [c for name in present for c in cells_of(scans[name], fmt)]
         return fmt, cells, present, meta, ""
     figures = prose.figures(doc.text)
-    if figures or (meta.title and any(w in doc.text for w in _REPORT_WORDS)):
+    if figures or (meta.title and any(w in normalise(doc.text) for w in _REPORT_WORDS)):
         reason = "" if figures else "no statistics table and no figure stated in the text"
         return "prose", figures, ("legacy",) if figures else (), meta, reason
     return None, [], (), meta, (

@@ -234,6 +234,17 @@ def test_traditional_gbk_dump():
     assert row(rep.values()["requests"], "total_handled") == [3, 0, 0, 0, 0, 0, 3]
 
 
+def test_traditional_report_with_no_table_and_no_figure_is_a_prose_report():
+    text = (
+        "五常市農業農村局2017年度政府信息公開工作年度報告\n"
+        "本報告根據《中華人民共和國政府信息公開條例》的規定編制。\n"
+        "一、概述\n依申請公開工作運行平穩。\n五常市農業農村局\n2018年1月5日\n"
+    )
+    rep = parse(text, "big5")
+    assert (rep.status, rep.format, rep.cells) == ("parsed", "prose", [])
+    assert "no statistics table and no figure stated in the text" in rep.reason
+
+
 def test_legacy_table_one_cell_per_line_with_split_labels_and_units():
     text = "唐河县2017年政府信息公开工作年度报告\n附件\n政府信息公开情况统计表\n（2017年度）\n" + "\n\n".join([
         "统计指标", "单位", "统计数",
