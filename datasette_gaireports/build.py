@@ -13,8 +13,10 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -234,7 +236,7 @@ class Parser:
         markers = {f.code: f.markers for f in pipeline.formats(pm)}
         return cls(pipeline.families(pm), markers, reader, budget or Budget())
 
-    @property
+    @cached_property
     def fam_by_name(self) -> dict[str, Family]:
         return {f.name: f for f in self.families}
 
@@ -410,10 +412,12 @@ def write_database(
     os.close(fd)
     skipped = removed = 0
     try:
-        copying = _Copy(db_path, Path(tmp)) if incremental else None
-        hashes = list(_hashes([p for p, _s in sources or []], jobs)) if incremental else []  # while it copies
-        if copying:
-            copying.wait()
+        hashes: list[str] = []
+        if incremental:
+            with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
+                copied = copier.submit(shutil.copyfile, db_path, tmp)
+                hashes = list(_hashes([p for p, _s in sources or []], jobs))
+                copied.result()
         db = sqlite_utils.Database(tmp)
         # The temporary file is discarded on any failure, so it needs no rollback journal nor a sync per
         # commit; it is synced once before it replaces the database.
@@ -434,7 +438,7 @@ def write_database(
                 gone += sorted(every - {v[0] for v in stored.values()})
                 skipped, removed = len(keep), len(gone)
                 _remove_reports(db, gone, tables)
-                appended_after = _last_rowids(db, APPENDED)
+                appended_after = _last_rowids(db, appended_tables(families))
             else:
                 init(db, families, formats)
                 todo = sources or []
@@ -474,28 +478,9 @@ def write_database(
     return summary
 
 
-class _Copy:
-    """A file copied in a background thread (the kernel copies; the caller goes on hashing files)."""
-
-    def __init__(self, src: Path, dst: Path) -> None:
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(src, dst), daemon=True)
-        self.thread.start()
-
-    def _run(self, src: Path, dst: Path) -> None:
-        try:
-            shutil.copyfile(src, dst)
-        except BaseException as exc:  # re-raised by wait()
-            self.error = exc
-
-    def wait(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
-APPENDED = ("cells", "checks", "active", "requests", "review", "legacy")
-"""The large tables a build only appends to (besides removing a vanished report's rows)."""
+def appended_tables(families: tuple[Family, ...]) -> tuple[str, ...]:
+    """The large tables a build only appends to (besides removing a vanished report's rows)."""
+    return ("cells", "checks", *(f.name for f in families))
 
 
 def _last_rowids(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, int]:

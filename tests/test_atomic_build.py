@@ -114,18 +114,20 @@ def test_foreign_keys_of_appended_rows_are_checked(seeds_db, tmp_path):
     from datasette_gaireports.database import all_tables
 
     pm = pipeline.plugin_manager()
-    tables = all_tables(pipeline.families(pm), pipeline.formats(pm))
+    families = pipeline.families(pm)
+    tables = all_tables(families, pipeline.formats(pm))
+    appended = build_mod.appended_tables(families)
     copy = tmp_path / "copy.db"
     shutil.copy(seeds_db, copy)
     db = sqlite_utils.Database(copy)
     assert build_mod.foreign_key_problems(db, tables, {}) == []
-    before = build_mod._last_rowids(db, build_mod.APPENDED)
+    before = build_mod._last_rowids(db, appended)
     row = db.execute("select * from cells limit 1").fetchone()
     cols = [c[1] for c in db.execute("pragma table_info(cells)").fetchall()]
     orphan = dict(zip(cols, row)) | {"report_id": "no-such-report"}
     db["cells"].insert(orphan)
     assert build_mod.foreign_key_problems(db, tables, before) == [("cells", db.execute("select max(rowid) from cells").fetchone()[0], "reports")]
     assert build_mod.foreign_key_problems(db, tables, {}), "a full check finds it too"
-    assert build_mod.foreign_key_problems(db, tables, build_mod._last_rowids(db, build_mod.APPENDED)) == [], (
+    assert build_mod.foreign_key_problems(db, tables, build_mod._last_rowids(db, appended)) == [], (
         "rows from before the build are not read again"
     )
