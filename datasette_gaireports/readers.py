@@ -18,6 +18,7 @@ from .tokens import Token, text_tokens
 from .values import parse_value
 from .webpage import (
     MAX_FIELD,
+    cell_string,
     content_root,
     drop_chrome_tags,
     drop_link_lists,
@@ -79,8 +80,8 @@ class Document:
 _COMMON_CHAR = re.compile("[" + "".join(sorted(_COMMON)) + "]")
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _PRIVATE_CHAR = re.compile("[\ue000-\uf8ff]")
-_CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32)
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+"""Every byte but the control bytes a text file does not hold (tab, newlines and form feed are text)."""
 
 
 def _score(text: str) -> float:
@@ -152,12 +153,11 @@ def read_bytes(data: bytes) -> Document:
     return read_text(text, encoding)
 
 
-_STRING = etree.XPath("string()")
 _SPACES = re.compile(r"[ \t\r\n\xa0]+")
 
 
 def _cell_text(el: etree._Element) -> str:
-    text = (el.text or "") if len(el) == 0 else _STRING(el)
+    text = cell_string(el)
     return _SPACES.sub(" ", text).strip() if text else ""
 
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .layout import Family, Row
 from .text import label_key
 from .tokens import Token
 from .values import Number, is_unit, parse_value
 
+T = TypeVar("T")
 MAX_SLOTS = 24
 ANOMALY_FLAGS = frozenset({"not_a_number", "out_of_range", "value_on_heading", "extra_value", "short_row"})
 
@@ -82,14 +85,24 @@ class FamilyScan:
         return sum(1 for h in self.hits.values() if h.filled and not h.entry.row.heading)
 
 
-_INDEXES: dict[int, tuple[Family, dict[str, tuple[Entry, ...]]]] = {}
+_MEMOS: dict[tuple[str, int], tuple[object, object]] = {}
+
+
+def _memo(kind: str, owner: object, build: Callable[[], T]) -> T:
+    """``build()``, once per ``kind`` and ``owner`` (a family or an index: objects that are not hashable,
+    kept alive by the memo so their ids stay theirs)."""
+    found = _MEMOS.get((kind, id(owner)))
+    if found is None or found[0] is not owner:
+        found = _MEMOS[(kind, id(owner))] = (owner, build())
+    return found[1]  # type: ignore[return-value]
 
 
 def label_index(family: Family) -> dict[str, tuple[Entry, ...]]:
     """Label key → the rows it may open, in template order, with the formats printing that label."""
-    cached = _INDEXES.get(id(family))
-    if cached and cached[0] is family:
-        return cached[1]
+    return _memo("labels", family, lambda: _label_index(family))
+
+
+def _label_index(family: Family) -> dict[str, tuple[Entry, ...]]:
     index: dict[str, list[Entry]] = {}
     for order, row in enumerate(family.rows):
         overridden = set(row.labels)
@@ -102,9 +115,7 @@ def label_index(family: Family) -> dict[str, tuple[Entry, ...]]:
         for key, fmts in spellings.items():
             if key:
                 index.setdefault(key, []).append(Entry(order, row, frozenset(fmts)))
-    result = {k: tuple(v) for k, v in index.items()}
-    _INDEXES[id(family)] = (family, result)
-    return result
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def _is_slot(text: str, family: Family) -> bool:
@@ -192,7 +203,7 @@ def match_label(
     first = tokens[i]
     if len(first.text) > MAX_LABEL or parse_value(first.text).flag != "not_a_number":
         return None
-    prefixes = _key_prefixes(index)
+    prefixes = _memo("prefixes", index, lambda: frozenset(k[:n] for k in index for n in range(1, len(k) + 1)))
     best = None
     text, parts, k = "", 0, i
     while k < end and parts < MAX_LABEL_PARTS and _same_row(first, tokens[k]):
@@ -214,16 +225,8 @@ def match_label(
 
 KEY_SLACK = 4
 """A key grows at its end as parts are added; only leading numbering completed by a later part
-(``1`` + ``.本年…``) can change its first few characters."""
-_PREFIXES: dict[int, tuple[dict, frozenset[str]]] = {}
-
-
-def _key_prefixes(index: dict[str, tuple[Entry, ...]]) -> frozenset[str]:
-    """Every prefix of the index's label keys: a longer key that is none can't grow into a label."""
-    found = _PREFIXES.get(id(index))
-    if found is None or found[0] is not index:
-        found = _PREFIXES[id(index)] = (index, frozenset(k[:n] for k in index for n in range(1, len(k) + 1)))
-    return found[1]
+(``1`` + ``.本年…``) can change its first few characters. A longer key that is no prefix of a
+label's key can't grow into one."""
 
 
 def _column_keys(family: Family) -> tuple[tuple[str, str], ...]:
@@ -240,21 +243,14 @@ def column_of(text: str, keys: tuple[tuple[str, str], ...]) -> str | None:
 
 
 MEMO_SIZE = 1 << 16
-_COLUMN_MEMO: dict[int, tuple[Family, tuple[tuple[str, str], ...], dict[str, str | None]]] = {}
-
-
-def _column_memo(family: Family) -> tuple[tuple[tuple[str, str], ...], dict[str, str | None]]:
-    """The family's column keys and a memo of :func:`column_of` over cell texts seen so far."""
-    memo = _COLUMN_MEMO.get(id(family))
-    if memo is None or memo[0] is not family:
-        memo = _COLUMN_MEMO[id(family)] = (family, _column_keys(family), {})
-    return memo[1], memo[2]
+"""The most cell texts whose column :func:`header_rows` remembers, per family."""
 
 
 def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> dict[int, dict[str, int]]:
     """Row id → {column code: column} of the rows that are column headers: they hold no figure and
     name a column by a word no row label uses (``总计`` alone is also the label of a blank 总计 row)."""
-    keys, memo = _column_memo(family)
+    keys = _memo("columns", family, lambda: _column_keys(family))
+    memo: dict[str, str | None] = _memo("column of text", family, dict)
     labels = label_index(family)
     found: dict[int, dict[str, int]] = {}
     numeric: set[int] = set()

@@ -58,15 +58,13 @@ def normalise(text: str) -> str:
     return _normalise_short(text) if len(text) <= SHORT else _normalise_long(text)
 
 
-@lru_cache(maxsize=1 << 16)
-def _normalise_short(text: str) -> str:
+def _normalised(text: str) -> str:
     return fold(simplify(text))
 
 
-@lru_cache(maxsize=4)
-def _normalise_long(text: str) -> str:
-    """A whole report's text, normalised once for the several readers of it."""
-    return fold(simplify(text))
+_normalise_short = lru_cache(maxsize=1 << 16)(_normalised)
+_normalise_long = lru_cache(maxsize=4)(_normalised)
+"""A whole report's text, normalised once for the several readers of it."""
 
 
 @lru_cache(maxsize=65536)

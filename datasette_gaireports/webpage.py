@@ -141,6 +141,13 @@ def _drop(el: etree._Element) -> None:
 
 _FIGURE = re.compile(r"[\s?？]*[0-9０-９][0-9０-９,，.\s]*[?？]?")
 _STRING = etree.XPath("string()")
+
+
+def cell_string(el: etree._Element) -> str:
+    """All the text in an element (its own text where it has no children, the common case of a cell)."""
+    return (el.text or "") if len(el) == 0 else _STRING(el)
+
+
 FIGURE_CELLS = 10
 """A table with this many cells holding a figure is a report table, never chrome."""
 
@@ -164,7 +171,7 @@ def figure_tables(root: etree._Element) -> set[etree._Element]:
     those of the tables inside them counted too."""
     own: dict[etree._Element, int] = {}
     for cell in root.iter("td", "th"):
-        text = cell.text if len(cell) == 0 else _STRING(cell)
+        text = cell_string(cell)
         if text and _FIGURE.fullmatch(text.strip()):
             table = next(cell.iterancestors("table"), None)
             if table is not None:
@@ -193,7 +200,7 @@ def measure(root: etree._Element, tables: set[etree._Element] | None = None) -> 
         for stand_in, table in aside.items():
             total = len(count(_STRING(table)))
             links = sum(len(count(_STRING(a))) for a in table.iter("a"))
-            whole[stand_in] = (table, total - links, total)
+            whole[stand_in] = (total - links, total)
         plain, total = _weights(root, whole, count)
         for stand_in, table in aside.items():
             plain[table], total[table] = plain.pop(stand_in), total.pop(stand_in)
@@ -220,15 +227,17 @@ def set_aside(root: etree._Element, tables: set[etree._Element]) -> Iterator[dic
 
 
 def _weights(
-    root: etree._Element, whole: dict[etree._Element, tuple[etree._Element, int, int]], count
+    root: etree._Element, whole: dict[etree._Element, tuple[int, int]], count
 ) -> tuple[dict[etree._Element, int], dict[etree._Element, int]]:
+    """Per element: content characters outside links, and all of them, in its subtree; the elements
+    in ``whole`` are given theirs (plain, total)."""
     elements = list(root.iter(etree.Element))
     linked = {d for a in root.iter("a") for d in a.iter(etree.Element)}
     plain = dict.fromkeys(elements, 0)
     total = dict.fromkeys(elements, 0)
     for el in reversed(elements):
         if el in whole:
-            _table, p, t = whole[el]
+            p, t = whole[el]
             p = 0 if el in linked else p
             plain[el], total[el] = p, t
         else:
