@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -93,3 +94,12 @@ def live_datasette(db: Path, log: Path, *options: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def report_ids(db: Path) -> dict[str, str]:
+    """Source → report id of every report in a database."""
+    conn = sqlite3.connect(db)
+    try:
+        return dict(conn.execute("select source, report_id from reports"))
+    finally:
+        conn.close()

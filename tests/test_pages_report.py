@@ -16,19 +16,13 @@ from markupsafe import escape
 from datasette_gaireports.build import build
 from datasette_gaireports.pipeline import families
 
+from .conftest import report_ids
+
 SEED_000 = Path(__file__).parent / "fixtures" / "seeds" / "000_02a42f32ea1aea98.txt"
 CELL_ATTACK = '"><img onerror=a()>'
 TITLE_ATTACK = "<script>alert(1)</script>市2019年度政府信息公开工作报告"
 AGENCY_ATTACK_TITLE = '"<script src=//evil.example/a.js?市2019年度政府信息公开工作报告'
 
-
-
-def report_ids(db: Path) -> dict[str, str]:
-    conn = sqlite3.connect(db)
-    try:
-        return dict(conn.execute("select source, report_id from reports"))
-    finally:
-        conn.close()
 
 
 def page(report_id: str, ext: str = "") -> str:

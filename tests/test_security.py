@@ -39,6 +39,8 @@ from datasette_gaireports.finish import refresh_summaries
 from datasette_gaireports.pages.common import csv_cell
 from datasette_gaireports.pages.links import snippet
 
+from .conftest import report_ids
+
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 README = Path(__file__).parents[1] / "README.md"
 DB = "gaireports"
@@ -259,14 +261,6 @@ def report_page(report_id: str, ext: str = "") -> str:
 
 def agency_page(agency_id: str) -> str:
     return f"/{DB}/-/gaireports/agency/{tilde_encode(agency_id)}"
-
-
-def report_ids(db: Path) -> dict[str, str]:
-    conn = sqlite3.connect(db)
-    try:
-        return dict(conn.execute("select source, report_id from reports"))
-    finally:
-        conn.close()
 
 
 # --- HTML ---------------------------------------------------------------------------------------
