@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import sqlite_utils
 
 from .agencies import Agency
+from .changes import IN_IDS, as_param
 from .checks import Check
 from .crossrules import RULE_KINDS
 from .crossrules import RULES as CROSS_RULES
@@ -142,17 +144,28 @@ class ReportWriter:
     def flush(self) -> None:
         """Insert the queued rows, table by table in foreign-key order."""
         for name in self.order:
-            batch = self.batches.get(name)
-            if not batch:
-                continue
-            cols = self.columns[name]
-            unknown = set().union(*(row.keys() for row in batch)).difference(cols)
-            if unknown:
-                raise ValueError(f"rows for table {name} have no such columns: {sorted(unknown)}")
-            sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
-            self.db.conn.executemany(sql, [tuple(map(row.get, cols)) for row in batch])
+            if self.batches.get(name):
+                insert_rows(self.db, name, self.batches[name], self.columns[name])
         self.batches.clear()
         self.queued = 0
+
+
+def insert_rows(
+    db: sqlite_utils.Database, name: str, rows: Iterable[dict], columns: tuple[str, ...] | None = None,
+    batch: int = 1000,
+) -> None:
+    """Insert dict rows into table ``name`` in batches, within the caller's transaction (no commit).
+
+    A key that is no column of the table (``columns``, read from the table if not given) is an error.
+    """
+    cols = columns or tuple(db[name].columns_dict)
+    sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
+    it = iter(rows)
+    while part := list(islice(it, batch)):
+        unknown = set().union(*(row.keys() for row in part)).difference(cols)
+        if unknown:
+            raise ValueError(f"rows for table {name} have no such columns: {sorted(unknown)}")
+        db.conn.executemany(sql, [tuple(map(row.get, cols)) for row in part])
 
 
 def report_row(rep: ParsedReport, aid: str | None) -> dict:
@@ -259,17 +272,20 @@ AGENCY_ROW_FIELDS = ("agency_id", "name", "kind", "department", "level", "provin
                      "township", "adcode", "region_source", "region_evidence", "division_year", "note")
 
 
-def agency_rows(db: sqlite_utils.Database) -> Iterator[dict]:
-    """One row per body across its parsed reports, from ``report_agencies``, in agency id order.
+def agency_rows(db: sqlite_utils.Database, agency_ids: set[str] | None = None) -> Iterator[dict]:
+    """One row per body across its parsed reports, from ``report_agencies``, in agency id order
+    (with ``agency_ids``, those bodies' rows only).
 
     The region's names and code are those of the body's latest report (a
     division can be renamed or recoded over the years; its stable id, part of
     the agency id, is not).
     """
     cols = ", ".join(f"a.[{c}]" for c in AGENCY_ROW_FIELDS)
+    only, params = ("", []) if agency_ids is None else (f"and a.agency_id in {IN_IDS}", [as_param(agency_ids)])
     cur = db.conn.execute(
         f"select {cols}, a.printed, r.year from report_agencies a join reports r using (report_id) "
-        "where r.status = 'parsed' order by a.agency_id, coalesce(r.year, 0), r.source"
+        f"where r.status = 'parsed' {only} order by a.agency_id, coalesce(r.year, 0), r.source",
+        params,
     )
     current: dict | None = None
     printed: set[str] = set()

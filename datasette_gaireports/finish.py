@@ -1,4 +1,8 @@
-"""The build steps that need every report: who reported, the rules across years, then the summary tables."""
+"""The build steps that need every report: who reported, the rules across years, then the summary tables.
+
+Each step runs over the whole database after a full build, and over the
+part an update touched (:class:`.changes.Changes`) after an incremental one.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from .agencies import identify
+from .changes import IN_IDS, Changes, as_param
 from .checks import summary_status
 from .crossrules import ACROSS_YEARS
 from .crossyear import add_across_year_checks, pair_checks
-from .database import agency_rows, check_row
+from .database import agency_rows, check_row, insert_rows
 from .layout import Family
 from .meta import Meta
 from .report import ParsedReport
-from .summaries import refresh_summaries
+from .summaries import refresh_failing_checks, refresh_summaries
 from .tables import Cell
 
 
@@ -36,24 +41,32 @@ def finish_reports(reports: list[ParsedReport]) -> None:
     add_across_year_checks(reports)
 
 
-def mark_duplicates(db: sqlite_utils.Database) -> None:
-    """Point every report at the first report, in (source, sha256) order, with the same bytes."""
-    db.conn.execute("update reports set duplicate_of = null where duplicate_of is not null")
+def mark_duplicates(db: sqlite_utils.Database, shas: set[str] | None = None) -> None:
+    """Point every report at the first report, in (source, sha256) order, with the same bytes.
+
+    With ``shas``, only the reports with those hashes are redone.
+    """
+    only, params = ("", []) if shas is None else (f"and sha256 in {IN_IDS}", [as_param(shas)])
+    db.conn.execute(f"update reports set duplicate_of = null where duplicate_of is not null {only}", params)
     db.conn.execute(
-        """
+        f"""
         update reports set duplicate_of = (
             select r2.report_id from reports r2
             where r2.sha256 = reports.sha256 and (r2.source, r2.sha256) < (reports.source, reports.sha256)
             order by r2.source, r2.sha256 limit 1)
-        where sha256 in (select sha256 from reports group by sha256 having count(*) > 1)
-        """
+        where sha256 in (select sha256 from reports where true {only} group by sha256 having count(*) > 1)
+        """,
+        params,
     )
 
 
-def refresh_agencies(db: sqlite_utils.Database) -> None:
-    """Rebuild ``agencies`` from every report's ``report_agencies`` row."""
-    db.conn.execute("delete from agencies")
-    db["agencies"].insert_all(agency_rows(db), batch_size=1000)
+def refresh_agencies(db: sqlite_utils.Database, agency_ids: set[str] | None = None) -> None:
+    """Rebuild ``agencies`` from every report's ``report_agencies`` row (with ``agency_ids``, those bodies' rows)."""
+    if agency_ids is None:
+        db.conn.execute("delete from agencies")
+    else:
+        db.conn.execute(f"delete from agencies where agency_id in {IN_IDS}", [as_param(agency_ids)])
+    insert_rows(db, "agencies", agency_rows(db, agency_ids))
 
 
 def _stored_report(db: sqlite_utils.Database, row: tuple, families: tuple[Family, ...]) -> ParsedReport:
@@ -73,26 +86,43 @@ def _stored_report(db: sqlite_utils.Database, row: tuple, families: tuple[Family
                         families=present)
 
 
-def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...]) -> int:
+def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...], changes: Changes | None = None) -> int:
     """(Re)compute the checks across years from the stored reports, and the check counts they change.
 
-    Only reports whose body also reported the year before are read back.
-    Returns how many checks across years the database holds.
+    Only reports whose body also reported the year before are read back. With
+    ``changes``, only the reports of the (body, year) pairs an update touched
+    and of the year after each are redone. Returns how many checks across
+    years were written.
     """
-    ids = sorted(r.id for r in ACROSS_YEARS)
-    marks = ", ".join("?" for _ in ids)
-    touched = {rid for (rid,) in db.conn.execute(f"select distinct report_id from checks where rule in ({marks})", ids)}
-    db.conn.execute(f"delete from checks where rule in ({marks})", ids)
+    rules = as_param(r.id for r in ACROSS_YEARS)
+    redo: set[tuple[str, int]] | None = None
+    only, params = "", []
+    if changes is not None:
+        redo = changes.groups | {(aid, year + 1) for aid, year in changes.groups}
+        # by the bodies' index (the unary + keeps the planner off the status index, which is a scan here)
+        only, params = f"and r.agency_id in {IN_IDS}", [as_param({aid for aid, _year in redo})]
     groups: dict[tuple[str, int], list[tuple]] = defaultdict(list)
     for aid, *row in db.conn.execute(
-        """
+        f"""
         select r.agency_id, r.report_id, r.source, r.sha256, r.format, r.year
         from reports r join report_agencies a using (report_id)
-        where r.status = 'parsed' and r.year is not null and a.kind != 'unidentified'
+        where +r.status = 'parsed' and r.year is not null and a.kind != 'unidentified' {only}
         order by r.source, r.sha256
-        """
+        """,
+        params,
     ):
         groups[(aid, row[-1])].append(tuple(row))
+    if redo is None:
+        targets = dict(groups)
+        touched = {rid for (rid,) in db.conn.execute(f"select distinct report_id from checks where rule in {IN_IDS}",
+                                                     [rules])}
+        db.conn.execute(f"delete from checks where rule in {IN_IDS}", [rules])
+    else:
+        assert changes is not None
+        targets = {key: groups[key] for key in redo if key in groups}
+        touched = {row[0] for rows in targets.values() for row in rows}
+        db.conn.execute(f"delete from checks where rule in {IN_IDS} and report_id in {IN_IDS}",
+                        [rules, as_param(touched)])
     added: list[dict] = []
     loaded: dict[str, ParsedReport] = {}
 
@@ -101,7 +131,7 @@ def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...]
             loaded[row[0]] = _stored_report(db, row, families)
         return loaded[row[0]]
 
-    for (aid, year), rows in sorted(groups.items()):
+    for (aid, year), rows in sorted(targets.items()):
         previous_rows = groups.get((aid, year - 1))
         if not previous_rows:
             continue
@@ -112,7 +142,7 @@ def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...]
                 added.append(check_row(rep.report_id, check))
                 touched.add(rep.report_id)
         loaded.clear()
-    db["checks"].insert_all(added, batch_size=1000)
+    insert_rows(db, "checks", added)
     recount_checks(db, touched)
     return len(added)
 
@@ -132,13 +162,25 @@ class _Status:
     status: str
 
 
-def finish_database(db: sqlite_utils.Database, families: tuple[Family, ...]) -> None:
+def finish_database(db: sqlite_utils.Database, families: tuple[Family, ...], changes: Changes | None = None) -> None:
     """The steps that need every report, run on the database once all reports are written.
 
-    The last, :func:`refresh_summaries` (public: call it after changing the tables by hand), rebuilds the
-    summary tables the status pages read.
+    With ``changes`` (an incremental update), each step redoes only what the
+    added and removed reports touch, and the count tables move by difference. The last, :func:`refresh_summaries`
+    (public: call it after changing the tables by hand), rebuilds the summary
+    tables the status pages read.
     """
-    mark_duplicates(db)
-    refresh_agencies(db)
-    refresh_across_years(db, families)
-    refresh_summaries(db)
+    if changes is None:
+        mark_duplicates(db)
+        refresh_agencies(db)
+        refresh_across_years(db, families)
+        refresh_summaries(db)
+        return
+    affected = changes.affected(db)
+    changes.count(db, affected - changes.added, -1)
+    mark_duplicates(db, changes.shas)
+    refresh_agencies(db, changes.agencies)
+    refresh_across_years(db, families, changes)
+    changes.count(db, affected, +1)
+    changes.apply_counts(db)
+    refresh_failing_checks(db)

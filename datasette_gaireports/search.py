@@ -71,14 +71,15 @@ def _fill(db: sqlite_utils.Database, t: Table, where: str, normalise_text: Calla
 
 
 def add_to_search(
-    db: sqlite_utils.Database, tables: Iterable[Table], normalise_text: Callable[[str], str] = normalise
+    db: sqlite_utils.Database, tables: Iterable[Table], after: dict[str, int],
+    normalise_text: Callable[[str], str] = normalise,
 ) -> None:
-    """Index the rows of every searchable table that its FTS index does not hold yet (an updated database)."""
+    """Index the rows an update added to every searchable table: those past ``after`` (table → its last rowid
+    before the update). Runs within the caller's transaction."""
     have = set(db.table_names())
     for t in tables:
         if t.search and fts_name(t.name) in have:
-            with db.conn:
-                _fill(db, t, f"where rowid not in (select rowid from [{fts_name(t.name)}])", normalise_text)
+            _fill(db, t, f"where rowid > {int(after.get(t.name, 0))}", normalise_text)
 
 
 def remove_from_search(db: sqlite_utils.Database, tables: Iterable[Table], report_ids: list[str]) -> None:

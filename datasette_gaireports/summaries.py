@@ -1,5 +1,7 @@
 """The summary tables the status pages read, rebuilt from the full tables at the end of every build.
 
+(An incremental build keeps the three count tables by difference instead: see :mod:`.changes`.)
+
 ``report_summary`` and ``agency_summary`` count the reports, ``check_summary``
 the checks, and ``failing_checks`` holds the failing checks in the order the
 status pages list them, numbered by ``position``. A page then reads a few
@@ -82,6 +84,12 @@ def refresh_summaries(db: sqlite_utils.Database) -> None:
         group by a.province, a.level, r.check_status
         """
     )
+    refresh_failing_checks(db)
+
+
+def refresh_failing_checks(db: sqlite_utils.Database) -> None:
+    """Rebuild ``failing_checks``, numbered in the status pages' order. It does not commit."""
+    execute = db.conn.execute
     execute("delete from failing_checks")
     execute(
         f"""

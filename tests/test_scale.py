@@ -68,7 +68,8 @@ def test_time_budget_holds_in_workers(corpus, tmp_path):
     assert all("too slow" in r for r in summary.unparsed_reasons)
 
 
-def test_incremental_build_equals_full(corpus, serial, tmp_path):
+@pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
+def test_incremental_build_equals_full(corpus, serial, tmp_path, in_place):
     folder = tmp_path / "reports"
     shutil.copytree(corpus, folder)
     gone = sorted(folder.glob("00*"))[:3]
@@ -84,7 +85,7 @@ def test_incremental_build_equals_full(corpus, serial, tmp_path):
         p.unlink()
     for p in held:
         (moved / p.name).rename(p)
-    second = build([folder], db, jobs=2, full=False)
+    second = build([folder], db, jobs=2, full=False, in_place=in_place)
     assert (second.incremental, second.skipped, second.removed) == (True, 28, 3)
     assert "unchanged (skipped): 28" in second.lines() and "removed: 3" in second.lines()
     full = tmp_path / "full.db"
@@ -97,11 +98,30 @@ def test_incremental_build_equals_full(corpus, serial, tmp_path):
     ).fetchone()
     # A changed file is its old report removed and its new one parsed.
     (folder / "pair_2021.txt").write_text(next_year(), encoding="utf-8")
-    third = build([folder], db, jobs=1, full=False)
+    third = build([folder], db, jobs=1, full=False, in_place=in_place)
     assert (third.skipped, third.removed) == (29, 1)
     build([folder], full, jobs=1)
     assert content(db) == content(full)
     assert content(db) != content(serial)
+
+
+def test_updates_that_empty_and_refill_the_counts_equal_full_builds(corpus, serial, tmp_path):
+    """Removing all but one report drops most rows of the count tables; putting them back brings them back."""
+    folder = tmp_path / "reports"
+    shutil.copytree(corpus, folder)
+    away = tmp_path / "away"
+    away.mkdir()
+    db = tmp_path / "g.db"
+    shutil.copy(serial, db)
+    for p in sorted(folder.iterdir())[1:]:
+        p.rename(away / p.name)
+    assert build([folder], db, jobs=1, full=False, in_place=True).removed == 32
+    build([folder], tmp_path / "one.db", jobs=1)
+    assert content(db) == content(tmp_path / "one.db")
+    for p in away.iterdir():
+        p.rename(folder / p.name)
+    assert build([folder], db, jobs=2, full=False, in_place=True).skipped == 1
+    assert content(db) == content(serial)
 
 
 def test_full_flag_rebuilds(corpus, serial, tmp_path):
@@ -147,6 +167,11 @@ def test_cli_options(corpus, tmp_path):
     assert "unchanged (skipped): 33" in again.output and "removed: 0" in again.output
     full = runner.invoke(cli, ["build", str(corpus), "--db", str(db), "--full", "-j", "1"])
     assert "unchanged" not in full.output
+    inode = db.stat().st_ino
+    in_place = runner.invoke(cli, ["build", str(corpus), "--db", str(db), "--in-place", "-q"])
+    assert in_place.exit_code == 0, in_place.output
+    assert "unchanged (skipped): 33" in in_place.output
+    assert db.stat().st_ino == inode, "updated in the file itself, not replaced"
 
 
 class Recording:
