@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, TypeVar
 import sqlite_utils
 
 from . import pipeline
+from .changes import IN_IDS, Changes, as_param
 from .database import ReportRows, all_tables, init, report_rows, write_reports
 from .finish import finish_database, identify_agencies
+from .hashcache import HashCache
 from .layout import Family
 from .progress import Progress
 from .readers import Unreadable, read_bytes
@@ -373,13 +375,87 @@ def _remove_reports(db: sqlite_utils.Database, report_ids: list[str], tables: tu
     """Delete reports and every row that hangs off them (their search rows included)."""
     for t in tables:
         if t.name != "reports" and "report_id" in t.names:
-            for i in range(0, len(report_ids), 500):
-                part = report_ids[i : i + 500]
-                db.conn.execute(f"delete from [{t.name}] where report_id in ({', '.join('?' * len(part))})", part)
+            db.conn.execute(f"delete from [{t.name}] where report_id in {IN_IDS}", [as_param(report_ids)])
     remove_from_search(db, tables, report_ids)
-    for i in range(0, len(report_ids), 500):
-        part = report_ids[i : i + 500]
-        db.conn.execute(f"delete from reports where report_id in ({', '.join('?' * len(part))})", part)
+    db.conn.execute(f"delete from reports where report_id in {IN_IDS}", [as_param(report_ids)])
+
+
+@dataclass
+class _Job:
+    """What one build writes: the sources or parsed reports, how they are parsed, and what reports progress."""
+
+    sources: list[tuple[Path, str]]
+    reports: Iterable[ParsedReport] | None
+    parser: Parser | None
+    jobs: int
+    dask: str | Client | None
+    progress: Progress | None
+    families: tuple[Family, ...]
+    tables: tuple
+    stream: Iterator | None = None
+
+    def write(self, db: sqlite_utils.Database, todo: list[tuple[Path, str]], skipped: int = 0) -> None:
+        """Parse ``todo`` (or take the parsed reports given) and stream their rows into ``db``."""
+        if self.reports is None:
+            self.stream = row_stream(todo, self.parser or Parser.load(), self.jobs, self.dask)
+        else:
+            self.stream = _identified(self.reports)
+        rows: Iterable = self.stream
+        if self.progress:
+            self.progress.start(len(self.sources))
+            self.progress.advance(skipped)
+            rows = _counted(rows, self.progress)
+        write_reports(db, rows, self.families)
+
+    def close(self) -> None:
+        """Stop the worker processes at once (a failed build)."""
+        if isinstance(self.stream, Generator):
+            self.stream.close()
+
+
+def _create(db: sqlite_utils.Database, job: _Job, formats: tuple) -> None:
+    """Write a new database: schema, every report, the steps across reports, then the search index."""
+    with db.conn:
+        init(db, job.families, formats)
+        job.write(db, job.sources)
+        finish_database(db, job.families)
+    _check_foreign_keys(db, job.tables, {})
+    db.conn.execute("VACUUM")
+    enable_search(db, job.tables)  # after VACUUM: keyed by the final rowids
+
+
+def _update(db: sqlite_utils.Database, job: _Job, hashes: list[str]) -> tuple[int, int]:
+    """Update a database within the caller's transaction: skip the files it holds, remove the reports whose
+    file is gone, add the rest, and redo the steps across reports for what changed. Returns (skipped, removed)."""
+    stored = _stored_files(db)
+    todo, keep = [], set()
+    for (path, source), sha in zip(job.sources, hashes):
+        if (source, sha) in stored:
+            keep.add((source, sha))
+        else:
+            todo.append((path, source))
+    gone = sorted(stored[k][0] for k in stored.keys() - keep)
+    every = {rid for (rid,) in db.conn.execute("select report_id from reports")}
+    gone += sorted(every - {v[0] for v in stored.values()})
+    changes = Changes()
+    changes.removing(db, gone)
+    _remove_reports(db, gone, job.tables)
+    appended_after = _last_rowids(db, appended_tables(job.families))
+    searched_after = _last_rowids(db, [t.name for t in job.tables if t.search])
+    reports_after = _last_rowids(db, ["reports"])["reports"]
+    job.write(db, todo, skipped=len(keep))
+    new = db.conn.execute("select report_id from reports where rowid > ?", [reports_after])
+    changes.adding(db, (rid for (rid,) in new))
+    finish_database(db, job.families, changes)
+    _check_foreign_keys(db, job.tables, appended_after)
+    add_to_search(db, job.tables, searched_after)
+    return len(keep), len(gone)
+
+
+def _check_foreign_keys(db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int]) -> None:
+    problems = foreign_key_problems(db, tables, appended_after)
+    if problems:
+        raise RuntimeError(f"foreign key check failed: {problems[:5]}")
 
 
 def write_database(
@@ -390,6 +466,7 @@ def write_database(
     parser: Parser | None = None,
     jobs: int = 1,
     full: bool = True,
+    in_place: bool = False,
     progress: Progress | None = None,
     dask: str | Client | None = None,
 ) -> Summary:
@@ -397,9 +474,13 @@ def write_database(
 
     Either ``reports`` (already parsed) or ``sources`` (parsed here, streamed
     into the database as they come) is given. Unless ``full``, an existing
-    database is copied and updated: files whose (source, sha256) it holds are
-    skipped and reports whose file is gone are removed. A failed or
-    interrupted build leaves the previous database untouched.
+    database is updated: files whose (source, sha256) it holds are skipped
+    and reports whose file is gone are removed. The update is made on a copy
+    that then replaces the database, or with ``in_place`` in the file itself
+    within one SQLite transaction (its readers see the old database until the
+    new one is committed; do not update in place a file served as immutable,
+    whose readers take no locks). A failed or interrupted build leaves the
+    previous database untouched.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -408,6 +489,10 @@ def write_database(
     families, formats = pipeline.families(pm), pipeline.formats(pm)
     tables = all_tables(families, formats)
     incremental = not full and reports is None and _reusable(db_path, tables)
+    job = _Job(sources or [], reports, parser, jobs, dask, progress, families, tables)
+    cache = HashCache.load(db_path) if incremental else HashCache(db_path)
+    if incremental and in_place:
+        return _update_in_place(db_path, job, cache)
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     skipped = removed = 0
@@ -416,53 +501,22 @@ def write_database(
         if incremental:
             with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
                 copied = copier.submit(shutil.copyfile, db_path, tmp)
-                hashes = list(_hashes([p for p, _s in sources or []], jobs))
+                hashes = cache.hashes([p for p, _s in job.sources], lambda paths: _hashes(paths, jobs))
+                cache.save()
                 copied.result()
         db = sqlite_utils.Database(tmp)
         # The temporary file is discarded on any failure, so it needs no rollback journal nor a sync per
         # commit; it is synced once before it replaces the database.
         for pragma in ("synchronous = OFF", "journal_mode = OFF", f"cache_size = -{CACHE_KIB}"):
             db.conn.execute(f"PRAGMA {pragma}")
-        with db.conn:
-            if incremental:
-                stored = _stored_files(db)
-                todo, keep = [], set()
-                for (path, source), sha in zip(sources or [], hashes):
-                    key = (source, sha)
-                    if key in stored:
-                        keep.add(key)
-                    else:
-                        todo.append((path, source))
-                gone = sorted(stored[k][0] for k in stored.keys() - keep)
-                every = {rid for (rid,) in db.conn.execute("select report_id from reports")}
-                gone += sorted(every - {v[0] for v in stored.values()})
-                skipped, removed = len(keep), len(gone)
-                _remove_reports(db, gone, tables)
-                appended_after = _last_rowids(db, appended_tables(families))
-            else:
-                init(db, families, formats)
-                todo = sources or []
-                appended_after = {}
-            if reports is None:
-                reports = row_stream(todo, parser or Parser.load(), jobs, dask)
-            else:
-                reports = _identified(reports)
-            if progress:
-                progress.start(len(sources or []))
-                progress.advance(skipped)
-                reports = _counted(reports, progress)
-            write_reports(db, reports, families)
-            finish_database(db, families)
-        problems = foreign_key_problems(db, tables, appended_after)
-        if problems:
-            raise RuntimeError(f"foreign key check failed: {problems[:5]}")
         if incremental:
-            add_to_search(db, tables)
+            with db.conn:
+                skipped, removed = _update(db, job, hashes)
         else:
-            db.conn.execute("VACUUM")
-            enable_search(db, tables)  # after VACUUM: keyed by the final rowids
+            _create(db, job, formats)
+            if reports is None:
+                cache.remember_built(job.sources, _built_hashes(db, job.sources))
         summary = summarise_database(db)
-        summary.skipped, summary.removed, summary.incremental = skipped, removed, incremental
         db.close()
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
@@ -470,11 +524,39 @@ def write_database(
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, db_path)
+        if reports is None and not incremental:
+            cache.save()
     except BaseException:
-        if isinstance(reports, Generator):
-            reports.close()  # stops the worker processes at once
+        job.close()
         Path(tmp).unlink(missing_ok=True)
         raise
+    summary.skipped, summary.removed, summary.incremental = skipped, removed, incremental
+    return summary
+
+
+def _built_hashes(db: sqlite_utils.Database, sources: list[tuple[Path, str]]) -> dict[str, str]:
+    """Source name → sha256 of the reports just built, for the names only one listed file has."""
+    names = Counter(source for _p, source in sources)
+    return {source: sha for source, sha in db.conn.execute("select source, sha256 from reports") if names[source] == 1}
+
+
+def _update_in_place(db_path: Path, job: _Job, cache: HashCache) -> Summary:
+    """Update the database file itself, in one transaction that a failure rolls back."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        db.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        hashes = cache.hashes([p for p, _s in job.sources], lambda paths: _hashes(paths, job.jobs))
+        cache.save()
+        db.conn.execute("BEGIN IMMEDIATE")  # takes the write lock now: a second build waits or fails here
+        with db.conn:
+            skipped, removed = _update(db, job, hashes)
+        summary = summarise_database(db)
+    except BaseException:
+        job.close()
+        raise
+    finally:
+        db.close()
+    summary.skipped, summary.removed, summary.incremental = skipped, removed, True
     return summary
 
 
@@ -545,6 +627,7 @@ def build(
     *,
     jobs: int = 1,
     full: bool = True,
+    in_place: bool = False,
     progress: Progress | None = None,
     dask: str | Client | None = None,
 ) -> Summary:
@@ -553,10 +636,12 @@ def build(
     ``jobs`` processes parse, or with ``dask`` (a scheduler address or a
     ``distributed.Client``) the Dask cluster's workers; unless ``full``, an
     existing database is updated (unchanged files skipped, reports of vanished
-    files removed).
+    files removed): on a copy that replaces it, or with ``in_place`` in the
+    file itself, in one transaction (see :func:`write_database`).
     """
     return write_database(None, db_path, sources=_sorted_sources(inputs), parser=Parser.load(budget), jobs=jobs,
-                          full=full, progress=progress, dask=dask)
+                          full=full, in_place=in_place, progress=progress,
+                          dask=dask)
 
 
 __all__ = ["Budget", "Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]

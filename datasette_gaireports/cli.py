@@ -31,13 +31,18 @@ def cli() -> None:
               help="Parse on the workers of this Dask scheduler (e.g. tcp://scheduler:8786) instead of --jobs "
                    "processes; needs the dask extra")
 @click.option("--full", is_flag=True, help="Rebuild from scratch instead of updating an existing --db")
+@click.option("--in-place", is_flag=True,
+              help="Update an existing --db in the file itself, in one transaction, instead of on a copy that "
+                   "replaces it (no copy of a large database; not for a file served with datasette -i)")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar")
 def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, max_seconds: float,
-          jobs: int | None, dask_address: str | None, full: bool, quiet: bool) -> None:
+          jobs: int | None, dask_address: str | None, full: bool, in_place: bool, quiet: bool) -> None:
     """Parse every report under INPUTS (files or folders, recursively) into --db.
 
     An existing --db is updated: files it already holds unchanged are skipped,
-    reports whose file is gone are removed (--full rebuilds everything).
+    reports whose file is gone are removed (--full rebuilds everything). The
+    update is written to a copy that replaces --db at the end, or with
+    --in-place into --db itself within one transaction.
     """
     from .build import Budget, default_jobs
     from .build import build as run_build
@@ -54,7 +59,8 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
     try:
         with progress_bar(enabled=not quiet) as progress:
             summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds),
-                                jobs=jobs or default_jobs(), full=full, progress=progress, dask=dask_address)
+                                jobs=jobs or default_jobs(), full=full, in_place=in_place, progress=progress,
+                                dask=dask_address)
     except ClusterError as exc:
         raise click.ClickException(f"{exc}; the database was left as it was") from exc
     for line in summary.lines():

@@ -41,7 +41,38 @@ def test_failed_build_leaves_previous_database(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="simulated"):
         build([SEEDS], db_path)
     assert _digest(db_path) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["g.db"], "no temporary file left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".g.db.hashes.json", "g.db"], "no temporary file left"
+
+
+def _two_states(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder of four seeds built into a database, then changed: one seed gone, the fifth added."""
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    seeds = sorted(folder.iterdir())
+    held = tmp_path / seeds[-1].name
+    seeds[-1].rename(held)
+    db_path = tmp_path / "g.db"
+    build([folder], db_path)
+    seeds[0].unlink()
+    held.rename(seeds[-1])
+    return folder, db_path
+
+
+def test_failed_update_in_place_rolls_back(tmp_path, monkeypatch):
+    folder, db_path = _two_states(tmp_path)
+    before = _content(db_path)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(build_mod, "add_to_search", explode)  # the last step: everything else is written by then
+    with pytest.raises(RuntimeError, match="simulated"):
+        build([folder], db_path, full=False, in_place=True)
+    assert _content(db_path) == before
+    assert not Path(f"{db_path}-journal").exists()
+    monkeypatch.undo()
+    summary = build([folder], db_path, full=False, in_place=True)
+    assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
 
 
 KILL_SCRIPT = """
@@ -57,16 +88,13 @@ def slow(db, reports, families):
 database.write_reports = slow
 import datasette_gaireports.build as b
 b.write_reports = slow
-build([sys.argv[1]], sys.argv[2])
+build([sys.argv[1]], sys.argv[2], full=sys.argv[3] == "full", in_place=sys.argv[3] == "in-place")
 """
 
 
-def test_killed_build_leaves_previous_database(tmp_path):
-    db_path = tmp_path / "g.db"
-    build([SEEDS], db_path)
-    before = _digest(db_path)
+def _kill_while_writing(folder: Path, db_path: Path, mode: str) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(SEEDS), str(db_path)],
+        [sys.executable, "-c", KILL_SCRIPT, str(folder), str(db_path), mode],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -77,8 +105,22 @@ def test_killed_build_leaves_previous_database(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_killed_build_leaves_previous_database(tmp_path):
+    db_path = tmp_path / "g.db"
+    build([SEEDS], db_path)
+    before = _digest(db_path)
+    _kill_while_writing(SEEDS, db_path, "full")
     assert _digest(db_path) == before
-    assert sqlite_utils.Database(db_path)["reports"].count == 5
+
+
+def test_killed_update_in_place_leaves_previous_database(tmp_path):
+    folder, db_path = _two_states(tmp_path)
+    before = _content(db_path)
+    _kill_while_writing(folder, db_path, "in-place")
+    assert Path(f"{db_path}-journal").exists(), "killed with the update half written"
+    assert _content(db_path) == before, "SQLite rolls the half-written update back on the next open"
 
 
 def test_build_is_deterministic_whatever_the_order(tmp_path):
