@@ -201,7 +201,7 @@ def test_losing_the_cluster_stops_the_build_and_keeps_the_database(tmp_path):
             build([folder], db, Budget(max_seconds=0), full=True, progress=ClosingCluster(c),
                   dask=c.scheduler_address)
     assert db.read_bytes() == before
-    assert {p.name for p in tmp_path.iterdir()} == {"in", "o.db"}, "no temporary file left"
+    assert {p.name for p in tmp_path.iterdir()} == {"in", "o.db", ".o.db.hashes.json"}, "no temporary file left"
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):

@@ -76,10 +76,11 @@ def test_sigkill_leaves_previous_database(many, previous, duration, tmp_path, fr
         conn.close()
     else:
         assert was_running, "a build that finished has replaced the database"
-    leftovers = [p for p in tmp_path.iterdir() if p.name != "gaireports.db"]
+    kept = {"gaireports.db", ".gaireports.db.hashes.json"}  # the database and the hashes of its files
+    leftovers = [p for p in tmp_path.iterdir() if p.name not in kept]
     assert all(p.name.startswith(f".gaireports.db.{proc.pid}.") for p in leftovers), leftovers
     build([SEEDS], db)
-    assert [p.name for p in tmp_path.iterdir()] == ["gaireports.db"], "the next build removes the leftovers"
+    assert {p.name for p in tmp_path.iterdir()} == kept, "the next build removes the leftovers"
 
 
 def test_completed_build_replaces_database_readable_by_others(many, tmp_path):
