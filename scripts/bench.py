@@ -156,6 +156,7 @@ def build_size(work: Path, n: int, jobs: int, runs: int) -> dict:
         "new_files": len(list(extra.iterdir())),
         "incremental_build_s": inc,
         "incremental_vs_full": inc / full,
+        "incremental_peak_rss_mib": max(r["peak_rss_mib"] for runs_ in incremental.values() for r in runs_),
         "incremental_in_place_s": in_place,
         "incremental_in_place_vs_full": in_place / full,
         "incremental_output": incremental["in_place"][-1]["output"].splitlines()[-4:],
