@@ -373,11 +373,12 @@ def _stored_files(db: sqlite_utils.Database) -> dict[tuple[str, str], tuple[str,
 
 def _remove_reports(db: sqlite_utils.Database, report_ids: list[str], tables: tuple) -> None:
     """Delete reports and every row that hangs off them (their search rows included)."""
+    ids = [as_param(report_ids)]
     for t in tables:
         if t.name != "reports" and "report_id" in t.names:
-            db.conn.execute(f"delete from [{t.name}] where report_id in {IN_IDS}", [as_param(report_ids)])
+            db.conn.execute(f"delete from [{t.name}] where report_id in {IN_IDS}", ids)
     remove_from_search(db, tables, report_ids)
-    db.conn.execute(f"delete from reports where report_id in {IN_IDS}", [as_param(report_ids)])
+    db.conn.execute(f"delete from reports where report_id in {IN_IDS}", ids)
 
 
 @dataclass

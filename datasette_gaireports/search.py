@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 import sqlite_utils
 
+from .changes import IN_IDS, as_param
 from .schema import Table
 from .text import normalise
 
@@ -88,13 +89,11 @@ def remove_from_search(db: sqlite_utils.Database, tables: Iterable[Table], repor
     for t in tables:
         if not (t.search and fts_name(t.name) in have and "report_id" in t.names):
             continue
-        for i in range(0, len(report_ids), 500):
-            part = report_ids[i : i + 500]
-            db.conn.execute(
-                f"delete from [{fts_name(t.name)}] where rowid in "
-                f"(select rowid from [{t.name}] where report_id in ({', '.join('?' * len(part))}))",
-                part,
-            )
+        db.conn.execute(
+            f"delete from [{fts_name(t.name)}] where rowid in "
+            f"(select rowid from [{t.name}] where report_id in {IN_IDS})",
+            [as_param(report_ids)],
+        )
 
 
 def fts_tables(db: sqlite_utils.Database) -> set[str]:
