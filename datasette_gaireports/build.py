@@ -502,7 +502,7 @@ def write_database(
         if incremental:
             with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
                 copied = copier.submit(shutil.copyfile, db_path, tmp)
-                hashes = cache.hashes([p for p, _s in job.sources], lambda paths: _hashes(paths, jobs))
+                hashes = cache.hashes([p for p, _s in job.sources], lambda paths: _hashes(paths, job.jobs))
                 cache.save()
                 copied.result()
         db = sqlite_utils.Database(tmp)

@@ -79,7 +79,7 @@ class Changes:
         self.count(db, ids, -1)
 
     def adding(self, db: sqlite_utils.Database, report_ids: Iterable[str]) -> None:
-        """Note reports just written (they are counted by :meth:`apply_counts`' caller, once finished)."""
+        """Note reports just written (their counts are added once the steps across reports have run)."""
         ids = list(report_ids)
         self.added.update(ids)
         self._touch(db, ids)

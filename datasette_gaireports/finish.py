@@ -118,7 +118,6 @@ def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...]
                                                      [rules])}
         db.conn.execute(f"delete from checks where rule in {IN_IDS}", [rules])
     else:
-        assert changes is not None
         targets = {key: groups[key] for key in redo if key in groups}
         touched = {row[0] for rows in targets.values() for row in rows}
         db.conn.execute(f"delete from checks where rule in {IN_IDS} and report_id in {IN_IDS}",
@@ -165,10 +164,11 @@ class _Status:
 def finish_database(db: sqlite_utils.Database, families: tuple[Family, ...], changes: Changes | None = None) -> None:
     """The steps that need every report, run on the database once all reports are written.
 
-    With ``changes`` (an incremental update), each step redoes only what the
-    added and removed reports touch, and the count tables move by difference. The last, :func:`refresh_summaries`
-    (public: call it after changing the tables by hand), rebuilds the summary
-    tables the status pages read.
+    The last step of a full build, :func:`refresh_summaries` (public: call it
+    after changing the tables by hand), rebuilds the summary tables the status
+    pages read. With ``changes`` (an incremental update), each step redoes only
+    what the added and removed reports touch: the count tables move by
+    difference and ``failing_checks`` alone is rebuilt.
     """
     if changes is None:
         mark_duplicates(db)
