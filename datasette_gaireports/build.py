@@ -408,6 +408,12 @@ class _Job:
             rows = _counted(rows, self.progress)
         write_reports(db, rows, self.families)
 
+    def hashes(self, cache: HashCache) -> list[str]:
+        """The sha256 of every source, from ``cache`` where the file is unchanged, else hashed (then kept)."""
+        hashes = cache.hashes([p for p, _s in self.sources], lambda paths: _hashes(paths, self.jobs))
+        cache.save()
+        return hashes
+
     def close(self) -> None:
         """Stop the worker processes at once (a failed build)."""
         if isinstance(self.stream, Generator):
@@ -502,8 +508,7 @@ def write_database(
         if incremental:
             with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
                 copied = copier.submit(shutil.copyfile, db_path, tmp)
-                hashes = cache.hashes([p for p, _s in job.sources], lambda paths: _hashes(paths, job.jobs))
-                cache.save()
+                hashes = job.hashes(cache)
                 copied.result()
         db = sqlite_utils.Database(tmp)
         # The temporary file is discarded on any failure, so it needs no rollback journal nor a sync per
@@ -546,8 +551,7 @@ def _update_in_place(db_path: Path, job: _Job, cache: HashCache) -> Summary:
     db = sqlite_utils.Database(db_path)
     try:
         db.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        hashes = cache.hashes([p for p, _s in job.sources], lambda paths: _hashes(paths, job.jobs))
-        cache.save()
+        hashes = job.hashes(cache)
         db.conn.execute("BEGIN IMMEDIATE")  # takes the write lock now: a second build waits or fails here
         with db.conn:
             skipped, removed = _update(db, job, hashes)
