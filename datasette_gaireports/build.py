@@ -31,7 +31,8 @@ from .layout import Family
 from .progress import Progress
 from .readers import Unreadable, read_bytes
 from .report import PARSER_VERSION, ParsedReport, parse_file, report_id
-from .search import add_to_search, enable_search, remove_from_search
+from .schema import create_indexes
+from .search import remove_from_search
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -421,14 +422,14 @@ class _Job:
 
 
 def _create(db: sqlite_utils.Database, job: _Job, formats: tuple) -> None:
-    """Write a new database: schema, every report, the steps across reports, then the search index."""
+    """Write a new database: schema, every report (with its search index rows), the indexes, then the steps
+    across reports."""
     with db.conn:
-        init(db, job.families, formats)
+        init(db, job.families, formats, indexes=False)
         job.write(db, job.sources)
+        create_indexes(db, job.tables)  # once the rows are in: one sort each, not a B-tree kept up per row
         finish_database(db, job.families)
     _check_foreign_keys(db, job.tables, {})
-    db.conn.execute("VACUUM")
-    enable_search(db, job.tables)  # after VACUUM: keyed by the final rowids
 
 
 def _update(db: sqlite_utils.Database, job: _Job, hashes: list[str]) -> tuple[int, int]:
@@ -448,14 +449,12 @@ def _update(db: sqlite_utils.Database, job: _Job, hashes: list[str]) -> tuple[in
     changes.removing(db, gone)
     _remove_reports(db, gone, job.tables)
     appended_after = _last_rowids(db, appended_tables(job.families))
-    searched_after = _last_rowids(db, [t.name for t in job.tables if t.search])
     reports_after = _last_rowids(db, ["reports"])["reports"]
     job.write(db, todo, skipped=len(keep))
     new = db.conn.execute("select report_id from reports where rowid > ?", [reports_after])
     changes.adding(db, (rid for (rid,) in new))
     finish_database(db, job.families, changes)
     _check_foreign_keys(db, job.tables, appended_after)
-    add_to_search(db, job.tables, searched_after)
     return len(keep), len(gone)
 
 

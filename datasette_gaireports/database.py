@@ -19,6 +19,7 @@ from .layout import Family, Rule
 from .names import KINDS
 from .report import PARSER_VERSION, ParsedReport
 from .schema import Table, create_tables, tables
+from .search import create_search, fts_name, insert_search_rows, search_rows
 from .tables import Cell
 from .values import Number
 
@@ -27,9 +28,13 @@ def all_tables(families: tuple[Family, ...], formats: tuple[Format, ...]) -> tup
     return tables(families, tuple(f.code for f in formats))
 
 
-def init(db: sqlite_utils.Database, families: tuple[Family, ...], formats: tuple[Format, ...]) -> None:
-    """Create the schema and fill the lookup tables (formats, rules)."""
-    create_tables(db, all_tables(families, formats))
+def init(
+    db: sqlite_utils.Database, families: tuple[Family, ...], formats: tuple[Format, ...], indexes: bool = True
+) -> None:
+    """Create the schema and fill the lookup tables (formats, rules); without the indexes if ``indexes`` is
+    false (see :func:`.schema.create_indexes`)."""
+    create_tables(db, all_tables(families, formats), indexes)
+    create_search(db, all_tables(families, formats))
     db["formats"].insert_all(
         {
             "format": f.code,
@@ -96,6 +101,9 @@ def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None
 ReportRows = dict[str, list[dict]]
 """One report's rows, by table: what :func:`report_rows` builds and :class:`ReportWriter` inserts."""
 
+SEARCHED = tuple(t for t in tables((), ()) if t.search)
+"""The tables with a search index (core tables: a family's table has none)."""
+
 
 def report_rows(rep: ParsedReport, fam_by_name: dict[str, Family]) -> ReportRows:
     """Every row one report adds: its ``reports`` row, its body, family rows, cells and checks.
@@ -114,6 +122,8 @@ def report_rows(rep: ParsedReport, fam_by_name: dict[str, Family]) -> ReportRows
             rows[name] = _family_rows(fam_by_name[name], rep, values.get(name, {}))
         rows["cells"] = [cell_row(rep.report_id, c) for c in rep.cells]
         rows["checks"] = [check_row(rep.report_id, c) for c in rep.checks]
+    for t in SEARCHED:
+        rows[fts_name(t.name)] = search_rows(t, rows[t.name])
     return rows
 
 
@@ -125,6 +135,9 @@ class ReportWriter:
         self.fam_by_name = {f.name: f for f in families}
         self.order = ("reports", "report_agencies", *self.fam_by_name, "cells", "checks")
         self.columns = {name: tuple(db[name].columns_dict) for name in self.order}
+        have = set(db.table_names())
+        self.search = {fts_name(t.name): t for t in SEARCHED if fts_name(t.name) in have}
+        """The index tables filled as their rows go in (none where the database has no search index)."""
         self.batch_rows = batch_rows
         self.batches: dict[str, list[dict]] = defaultdict(list)
         self.queued = 0
@@ -146,6 +159,9 @@ class ReportWriter:
         for name in self.order:
             if self.batches.get(name):
                 insert_rows(self.db, name, self.batches[name], self.columns[name])
+        for name, t in self.search.items():
+            if self.batches.get(name):
+                insert_search_rows(self.db, t, self.batches[name])
         self.batches.clear()
         self.queued = 0
 

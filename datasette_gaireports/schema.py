@@ -437,8 +437,9 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
     return core
 
 
-def create_tables(db: sqlite_utils.Database, all_tables: tuple[Table, ...]) -> None:
-    """Create every table, with primary keys, foreign keys and indexes."""
+def create_tables(db: sqlite_utils.Database, all_tables: tuple[Table, ...], indexes: bool = True) -> None:
+    """Create every table, with primary keys and foreign keys, and with its indexes unless ``indexes`` is false
+    (a full build adds them once its rows are in: :func:`create_indexes`)."""
     for t in all_tables:
         db[t.name].create(
             {f.name: SQL_TYPES[f.type] for f in t.fields},
@@ -446,5 +447,12 @@ def create_tables(db: sqlite_utils.Database, all_tables: tuple[Table, ...]) -> N
             foreign_keys=[(fk.fields[0], fk.table, fk.columns[0]) for fk in t.foreign_keys],
             not_null=[f.name for f in t.fields if f.required],
         )
+    if indexes:
+        create_indexes(db, all_tables)
+
+
+def create_indexes(db: sqlite_utils.Database, all_tables: tuple[Table, ...]) -> None:
+    """Create every table's indexes."""
+    for t in all_tables:
         for cols in t.indexes:
             db[t.name].create_index(list(cols))

@@ -36,51 +36,43 @@ def fts_name(table: str) -> str:
     return f"{table}_fts"
 
 
-def enable_search(
-    db: sqlite_utils.Database, tables: Iterable[Table], normalise_text: Callable[[str], str] = normalise
-) -> list[str]:
-    """Create and fill the FTS5 index of every table that declares search columns.
-
-    The index's rows carry the table's rowids: build it after the last
-    ``VACUUM``. Returns the FTS tables created (none where SQLite lacks the
-    trigram tokenizer).
-    """
+def create_search(db: sqlite_utils.Database, tables: Iterable[Table]) -> list[str]:
+    """Create the empty FTS5 index of every table that declares search columns; the writer fills them
+    (:func:`search_rows`, :func:`insert_search_rows`). Returns the FTS tables created (none where
+    SQLite lacks the trigram tokenizer)."""
     if not trigram_available():
         return []
     created = []
     for t in tables:
-        if not t.search:
-            continue
-        name = fts_name(t.name)
-        cols = ", ".join(f"[{c}]" for c in t.search)
-        with db.conn:
-            db.conn.execute(f"create virtual table [{name}] using fts5({cols}, tokenize = 'trigram')")
-            _fill(db, t, "", normalise_text)
-        created.append(name)
+        if t.search:
+            cols = ", ".join(f"[{c}]" for c in t.search)
+            db.conn.execute(f"create virtual table [{fts_name(t.name)}] using fts5({cols}, tokenize = 'trigram')")
+            created.append(fts_name(t.name))
     return created
 
 
-def _fill(db: sqlite_utils.Database, t: Table, where: str, normalise_text: Callable[[str], str]) -> None:
-    name = fts_name(t.name)
-    cols = ", ".join(f"[{c}]" for c in t.search)
-    marks = ", ".join("?" for _ in t.search)
-    rows = db.conn.execute(f"select rowid, {cols} from [{t.name}] {where} order by rowid")
+def search_rows(table: Table, rows: list[dict], normalise_text: Callable[[str], str] = normalise) -> list[dict]:
+    """The index rows of ``rows`` of ``table``: the primary key and the search columns, normalised.
+
+    Built where the rows are built (a build's worker processes), where the
+    report's normalised text is still in :func:`.text.normalise`'s cache.
+    """
+    return [
+        {k: row[k] for k in table.primary_key}
+        | {c: normalise_text(v) if isinstance(v, str) else v for c in table.search for v in (row.get(c),)}
+        for row in rows
+    ]
+
+
+def insert_search_rows(db: sqlite_utils.Database, table: Table, rows: list[dict]) -> None:
+    """Index rows from :func:`search_rows`, each under the rowid of its row in ``table`` (inserted before)."""
+    cols = ", ".join(f"[{c}]" for c in table.search)
+    marks = ", ".join("?" for _ in table.search)
+    key = " and ".join(f"[{k}] = ?" for k in table.primary_key)
     db.conn.executemany(
-        f"insert into [{name}] (rowid, {cols}) values (?, {marks})",
-        ((rowid, *(normalise_text(v) if isinstance(v, str) else v for v in values)) for rowid, *values in rows),
+        f"insert into [{fts_name(table.name)}] (rowid, {cols}) select rowid, {marks} from [{table.name}] where {key}",
+        ([*(row[c] for c in table.search), *(row[k] for k in table.primary_key)] for row in rows),
     )
-
-
-def add_to_search(
-    db: sqlite_utils.Database, tables: Iterable[Table], after: dict[str, int],
-    normalise_text: Callable[[str], str] = normalise,
-) -> None:
-    """Index the rows an update added to every searchable table: those past ``after`` (table → its last rowid
-    before the update). Runs within the caller's transaction."""
-    have = set(db.table_names())
-    for t in tables:
-        if t.search and fts_name(t.name) in have:
-            _fill(db, t, f"where rowid > {int(after.get(t.name, 0))}", normalise_text)
 
 
 def remove_from_search(db: sqlite_utils.Database, tables: Iterable[Table], report_ids: list[str]) -> None:

@@ -65,7 +65,7 @@ def test_failed_update_in_place_rolls_back(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(build_mod, "add_to_search", explode)  # the last step: everything else is written by then
+    monkeypatch.setattr(build_mod, "_check_foreign_keys", explode)  # the last step: everything else is written by then
     with pytest.raises(RuntimeError, match="simulated"):
         build([folder], db_path, full=False, in_place=True)
     assert _content(db_path) == before
