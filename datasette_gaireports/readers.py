@@ -18,7 +18,8 @@ from .tokens import Token, text_tokens
 from .values import parse_value
 from .webpage import (
     MAX_FIELD,
-    cell_string,
+    CellTexts,
+    cell_text,
     content_root,
     drop_chrome_tags,
     drop_link_lists,
@@ -153,16 +154,7 @@ def read_bytes(data: bytes) -> Document:
     return read_text(text, encoding)
 
 
-_SPACES = re.compile(r"[ \t\r\n\xa0]+")
-
-
-def _cell_text(el: etree._Element) -> str:
-    text = cell_string(el)
-    return _SPACES.sub(" ", text).strip() if text else ""
-
-
-def _span(el: etree._Element, name: str) -> int:
-    value = el.get(name)
+def _span(value: str | None) -> int:
     if value is None:
         return 1
     try:
@@ -175,7 +167,8 @@ GridCell = tuple[str, int, int]
 """(text, source line, id of the source cell) of one grid position."""
 
 
-def _grid(table: etree._Element) -> list[list[GridCell]]:
+def _grid(table: etree._Element, texts: CellTexts | None = None) -> list[list[GridCell]]:
+    """The table's grid; ``texts``: cell texts already read (:func:`.webpage.figure_tables`)."""
     grid: dict[tuple[int, int], GridCell] = {}
     rows = [tr for tr in table.iter("tr")]
     width = 0
@@ -185,19 +178,23 @@ def _grid(table: etree._Element) -> list[list[GridCell]]:
         for td in tr.iterchildren("td", "th"):
             while (r, c) in grid:
                 c += 1
-            text = _cell_text(td)
-            line = td.sourceline or 0
+            text = texts.get(td) if texts else None
+            if text is None:
+                text = cell_text(td)
             origin += 1  # a number per source cell (id() of an lxml proxy can be reused once it is freed)
-            rowspan, colspan = _span(td, "rowspan"), _span(td, "colspan")
-            if rowspan == colspan == 1:
-                grid.setdefault((r, c), (text, line, origin))
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            if rowspan is None and colspan is None:
+                grid[r, c] = (text, td.sourceline or 0, origin)
+                c += 1
             else:
+                rowspan, colspan = _span(rowspan), _span(colspan)
+                line = td.sourceline or 0
                 numeric = parse_value(text).is_number
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         copy = text if (dr == 0 and dc == 0) or not numeric else ""
                         grid.setdefault((r + dr, c + dc), (copy, line, origin))
-            c += colspan
+                c += colspan
             width = max(width, c)
     return [[grid.get((r, c), ("", 0, 0)) for c in range(width)] for r in range(len(rows))]
 
@@ -239,10 +236,11 @@ def read_html(text: str, encoding: str) -> Document:
             raise ValueError("document is empty")
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise Unreadable(f"HTML that cannot be parsed: {exc}") from exc
-    figures = figure_tables(root)
+    texts: CellTexts = {}
+    figures = figure_tables(root, texts)
     with set_aside(root, figures):  # report tables hold no page metadata
         meta = page_meta(root)
-    drop_chrome_tags(root)
+    drop_chrome_tags(root, texts)
     body = root.find("body")
     body = body if body is not None else root
     shape = measure(body, figures)
@@ -252,7 +250,7 @@ def read_html(text: str, encoding: str) -> Document:
     for table in list(main.iter("table")):
         if table.find(".//table") is not None:
             continue
-        grids.append(_grid(table))
+        grids.append(_grid(table, texts if table in shape.figure_tables else None))  # others may have lost links
         marker = etree.Element("span")
         marker.text = f"\n\ue000{len(grids) - 1}\ue000\n"
         marker.tail = table.tail

@@ -41,12 +41,40 @@ def simplify(text: str) -> str:
     trad = traditional_only()
     if trad.isdisjoint(text):
         return text
-    return "\n".join(line if trad.isdisjoint(line) else _T2S.convert(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    todo = [k for k, line in enumerate(lines) if not trad.isdisjoint(line)]
+    done = _T2S.convert("\n".join(lines[k] for k in todo)).split("\n")  # one call: OpenCC keeps line breaks
+    if len(done) != len(todo):
+        done = [_T2S.convert(lines[k]) for k in todo]
+    for k, line in zip(todo, done):
+        lines[k] = line
+    return "\n".join(lines)
+
+
+_FOLDED_RANGES = ((0xA0, 0x3400), (0xF900, 0x10000))
+"""Where the characters NFKC changes in Chinese text are: Latin-1 signs, CJK symbols, compatibility ideographs,
+full-width and half-width forms."""
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    return {
+        c: folded for lo, hi in _FOLDED_RANGES for c in range(lo, hi)
+        if not 0xD800 <= c < 0xE000 and (folded := unicodedata.normalize("NFKC", chr(c))) != chr(c)
+    }
 
 
 def fold(text: str) -> str:
-    """Unicode NFKC (full-width digits, letters, brackets and spaces to ASCII)."""
-    return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+    """Unicode NFKC (full-width digits, letters, brackets and spaces to ASCII).
+
+    Each character is first replaced by its own NFKC form, which leaves the
+    text's NFKC unchanged; a text still not in NFKC after that (combining
+    marks, characters out of the table's ranges) is normalised whole.
+    """
+    folded = text.translate(_fold_table())
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    return folded.replace("\u3000", " ")
 
 
 SHORT = 256

@@ -117,11 +117,15 @@ def page_meta(root: etree._Element) -> dict[str, str]:
     return meta
 
 
-def drop_chrome_tags(root: etree._Element) -> None:
-    """Remove scripts, styles, forms, ``nav``/``footer``/``aside`` and comments."""
+def drop_chrome_tags(root: etree._Element, texts: CellTexts | None = None) -> None:
+    """Remove scripts, styles, forms, ``nav``/``footer``/``aside`` and comments; ``texts`` forgets the text
+    of every cell that held a removed element (a comment is no part of a cell's text)."""
     for el in list(root.iter(etree.Comment)):
         _drop(el)
     for el in list(root.iter(*CHROME_TAGS)):
+        if texts:
+            for cell in el.iterancestors("td", "th"):
+                texts.pop(cell, None)
         _drop(el)
 
 
@@ -143,9 +147,18 @@ _FIGURE = re.compile(r"[\s?？]*[0-9０-９][0-9０-９,，.\s]*[?？]?")
 _STRING = etree.XPath("string()")
 
 
-def cell_string(el: etree._Element) -> str:
-    """All the text in an element (its own text where it has no children, the common case of a cell)."""
-    return (el.text or "") if len(el) == 0 else _STRING(el)
+_SPACES = re.compile(r"[ \t\r\n\xa0]+")
+
+CellTexts = dict[etree._Element, str]
+"""Cell → :func:`cell_text`, as :func:`figure_tables` read them, for the table reader to reuse."""
+
+
+def cell_text(el: etree._Element) -> str:
+    """A cell's text, stripped, each run of white space one space."""
+    text = el.text if len(el) == 0 else _STRING(el)
+    if not text:
+        return ""
+    return text if text.isalnum() else _SPACES.sub(" ", text).strip()  # a figure or a word has no space
 
 
 FIGURE_CELLS = 10
@@ -166,14 +179,21 @@ class Shape:
     figure_tables: set[etree._Element]
 
 
-def figure_tables(root: etree._Element) -> set[etree._Element]:
+def figure_tables(root: etree._Element, texts: CellTexts | None = None) -> set[etree._Element]:
     """The tables under ``root`` (itself included) with :data:`FIGURE_CELLS` or more figure cells,
-    those of the tables inside them counted too."""
+    those of the tables inside them counted too. Every cell's text goes into ``texts`` if given."""
     own: dict[etree._Element, int] = {}
+    table_of: dict[etree._Element, etree._Element | None] = {}  # the cells of one parent share their table
     for cell in root.iter("td", "th"):
-        text = cell_string(cell)
-        if text and _FIGURE.fullmatch(text.strip()):
-            table = next(cell.iterancestors("table"), None)
+        text = cell_text(cell)
+        if texts is not None:
+            texts[cell] = text
+        if text and _FIGURE.fullmatch(text):
+            parent = cell.getparent()
+            if parent in table_of:
+                table = table_of[parent]
+            else:
+                table = table_of[parent] = next(cell.iterancestors("table"), None)
             if table is not None:
                 own[table] = own.get(table, 0) + 1
     figures: dict[etree._Element, int] = {}  # a table's figure cells, those of the tables inside it included
