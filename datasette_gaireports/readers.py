@@ -250,7 +250,7 @@ def read_html(text: str, encoding: str) -> Document:
     for table in list(main.iter("table")):
         if table.find(".//table") is not None:
             continue
-        grids.append(_grid(table, texts if table in shape.figure_tables else None))  # others may have lost links
+        grids.append(_grid(table, texts if table in shape.figure_tables else None))  # drop_link_lists may change the others
         marker = etree.Element("span")
         marker.text = f"\n\ue000{len(grids) - 1}\ue000\n"
         marker.tail = table.tail

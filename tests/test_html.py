@@ -130,6 +130,15 @@ def test_cells_with_runs_nbsp_full_width_digits_and_spaces():
     assert values["total_handled.natural_person"] == 1203 and values["total_handled.total"] == 1203
 
 
+def test_script_and_comment_inside_report_table_cells_are_no_part_of_their_text():
+    rows = request_rows()
+    rows[0] = rows[0].replace("<span style='font-family:宋体'>30</span>",
+                              "<span><script>document.write('9')</script>3<!-- x -->0</span>")
+    rep = parse(page("<p>三、收到和处理政府信息公开申请情况</p>" + table([*REQUEST_HEADER, *rows])))
+    assert rep.values()["requests"]["new.natural_person"] == 30
+    assert "document.write" not in rep.text
+
+
 def test_table_split_over_two_tables_with_a_page_break_and_repeated_header():
     rows = request_rows()
     first = table([*REQUEST_HEADER, *rows[:4]])
