@@ -254,6 +254,9 @@ class Parser:
 
 
 T = TypeVar("T")
+AHEAD_PER_JOB = 64
+"""Reports each worker process may parse ahead of the process writing them: past that the workers wait, so a
+slow spell of the writer (a large merge in the search index) piles no parsed reports up in memory."""
 _PARSER: Parser | None = None
 """The parser of a build's worker processes (set before they fork)."""
 
@@ -276,16 +279,37 @@ def _local(jobs: int, items: list) -> bool:
     return jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods()
 
 
+def _batching(jobs: int, n: int) -> tuple[int, int]:
+    """(files per task, files the workers may take ahead of the writer) for ``n`` files in ``jobs`` processes."""
+    chunksize = max(1, min(32, n // (jobs * 16)))
+    return chunksize, jobs * max(4 * chunksize, AHEAD_PER_JOB)
+
+
 def _pooled(work: Callable[[tuple[Path, str]], T], items: list[tuple[Path, str]], parser: Parser,
             jobs: int) -> Iterator[T]:
     """``work`` over ``items`` in order, in ``jobs`` forked processes that share ``parser``."""
     global _PARSER
     _PARSER = parser
-    chunksize = max(1, min(32, len(items) // (jobs * 16)))
+    chunksize, window = _batching(jobs, len(items))
+    ahead = threading.Semaphore(window)
+    stop = threading.Event()
+
+    def gated() -> Iterator[tuple[Path, str]]:  # the pool's feeder thread waits here once the window is full
+        for item in items:
+            while not ahead.acquire(timeout=0.5):
+                if stop.is_set() or not threading.main_thread().is_alive():
+                    return
+            yield item
+
     gc.freeze()  # the workers inherit the loaded data outside the collector's reach: no scans, no copied pages
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(work, items, chunksize)
+            try:
+                for result in pool.imap(work, gated(), chunksize):
+                    ahead.release()
+                    yield result
+            finally:
+                stop.set()  # a closed or failed stream: the feeder stops asking for files
     finally:
         gc.unfreeze()
         _PARSER = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,24 @@ def test_no_progress_bar_without_a_terminal():
 
     with progress_bar(enabled=True) as bar:  # pytest captures stderr: not a terminal
         assert bar is None
+
+
+def _mark(item: tuple[Path, str]) -> str:
+    item[0].joinpath(item[1]).touch()
+    return item[1]
+
+
+def test_workers_parse_a_bounded_window_ahead_of_a_slow_writer(tmp_path):
+    from datasette_gaireports import build as build_mod
+
+    items = [(tmp_path, f"{k:04d}") for k in range(2000)]
+    chunksize, window = build_mod._batching(2, len(items))
+    stream = build_mod._pooled(_mark, items, None, jobs=2)
+    try:
+        assert next(stream) == "0000"
+        time.sleep(2)  # the writer stalls: the workers stop at the window instead of parsing everything
+        assert len(list(tmp_path.iterdir())) <= window + chunksize < len(items)
+        assert [next(stream) for _ in range(3)] == ["0001", "0002", "0003"]
+    finally:
+        stream.close()
+    assert len(list(tmp_path.iterdir())) < len(items)
