@@ -254,9 +254,10 @@ class Parser:
 
 
 T = TypeVar("T")
-AHEAD_PER_JOB = 64
-"""Reports each worker process may parse ahead of the process writing them: past that the workers wait, so a
-slow spell of the writer (a large merge in the search index) piles no parsed reports up in memory."""
+AHEAD_PER_JOB = 256
+"""Reports each worker process may parse ahead of the process writing them (a few seconds of work, some 15 MB of
+rows): past that the workers wait, so a slow spell of the writer (a large merge in the search index) piles no
+parsed reports up in memory."""
 _PARSER: Parser | None = None
 """The parser of a build's worker processes (set before they fork)."""
 
