@@ -254,10 +254,10 @@ class Parser:
 
 
 T = TypeVar("T")
-AHEAD_PER_JOB = 256
-"""Reports each worker process may parse ahead of the process writing them (a few seconds of work, some 15 MB of
-rows): past that the workers wait, so a slow spell of the writer (a large merge in the search index) piles no
-parsed reports up in memory."""
+AHEAD_PER_JOB = 1024
+"""Reports each worker process may parse ahead of the process writing them (several seconds of work, at most
+some 60 MB of rows): enough to keep the workers busy while the writer merges its search index, and a bound, so
+that a writer slower than the workers piles no more parsed reports up in memory."""
 _PARSER: Parser | None = None
 """The parser of a build's worker processes (set before they fork)."""
 

@@ -213,14 +213,14 @@ def _mark(item: tuple[Path, str]) -> str:
 def test_workers_parse_a_bounded_window_ahead_of_a_slow_writer(tmp_path):
     from datasette_gaireports import build as build_mod
 
-    items = [(tmp_path, f"{k:04d}") for k in range(2000)]
+    items = [(tmp_path, f"{k:05d}") for k in range(8000)]
     chunksize, window = build_mod._batching(2, len(items))
     stream = build_mod._pooled(_mark, items, None, jobs=2)
     try:
-        assert next(stream) == "0000"
+        assert next(stream) == "00000"
         time.sleep(2)  # the writer stalls: the workers stop at the window instead of parsing everything
         assert len(list(tmp_path.iterdir())) <= window + chunksize < len(items)
-        assert [next(stream) for _ in range(3)] == ["0001", "0002", "0003"]
+        assert [next(stream) for _ in range(3)] == ["00001", "00002", "00003"]
     finally:
         stream.close()
     assert len(list(tmp_path.iterdir())) < len(items)
