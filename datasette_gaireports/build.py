@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sqlite3
 import stat
 import tempfile
 import threading
@@ -487,6 +488,22 @@ def _update(db: sqlite_utils.Database, job: _Job, hashes: list[str]) -> tuple[in
     return len(keep), len(gone)
 
 
+def _copy_while_hashing(db_path: Path, tmp: str, job: _Job, cache: HashCache) -> list[str]:
+    """Copy the database to ``tmp`` while the files are hashed; returns the hashes. The copy is made in a read
+    transaction on the database, so an update in place elsewhere cannot commit halfway through it."""
+    reader = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        reader.execute("begin")
+        reader.execute("select count(*) from sqlite_master").fetchone()  # takes the shared lock
+        with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
+            copied = copier.submit(shutil.copyfile, db_path, tmp)
+            hashes = job.hashes(cache)
+            copied.result()
+    finally:
+        reader.close()
+    return hashes
+
+
 def _check_foreign_keys(db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int]) -> None:
     problems = foreign_key_problems(db, tables, appended_after)
     if problems:
@@ -532,12 +549,7 @@ def write_database(
     os.close(fd)
     skipped = removed = 0
     try:
-        hashes: list[str] = []
-        if incremental:
-            with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
-                copied = copier.submit(shutil.copyfile, db_path, tmp)
-                hashes = job.hashes(cache)
-                copied.result()
+        hashes = _copy_while_hashing(db_path, tmp, job, cache) if incremental else []
         db = sqlite_utils.Database(tmp)
         # The temporary file is discarded on any failure, so it needs no rollback journal nor a sync per
         # commit; it is synced once before it replaces the database.

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -74,6 +75,54 @@ def test_failed_update_in_place_rolls_back(tmp_path, monkeypatch):
     summary = build([folder], db_path, full=False, in_place=True)
     assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
 
+
+
+def _copying(monkeypatch, during) -> None:
+    """Run ``during()`` inside the update's copy of the database, before the copy is made."""
+    copyfile = shutil.copyfile
+
+    def copy(src, dst, *args, **kwargs):
+        during()
+        return copyfile(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(build_mod.shutil, "copyfile", copy)
+
+
+def test_the_copy_holds_off_an_update_in_place(tmp_path, monkeypatch):
+    """The update copies the database under a read lock: a writer elsewhere cannot commit halfway through
+    the copy."""
+    folder, db_path = _two_states(tmp_path)
+    refused = []
+
+    def write_elsewhere():
+        other = sqlite3.connect(db_path, timeout=0.2)
+        try:
+            other.execute("update reports set title = 'changed meanwhile'")
+            other.commit()
+        except sqlite3.OperationalError as exc:
+            refused.append(str(exc))
+        finally:
+            other.close()
+
+    _copying(monkeypatch, write_elsewhere)
+    build([folder], db_path, full=False)
+    assert refused == ["database is locked"]
+    assert sqlite_utils.Database(db_path).execute(
+        "select count(*) from reports where title = 'changed meanwhile'").fetchone()[0] == 0
+
+
+def test_failed_copy_leaves_the_database(tmp_path, monkeypatch):
+    folder, db_path = _two_states(tmp_path)
+    before = _digest(db_path)
+
+    def full_disk():
+        raise OSError(28, "No space left on device (simulated)")
+
+    _copying(monkeypatch, full_disk)
+    with pytest.raises(OSError, match="simulated"):
+        build([folder], db_path, full=False, jobs=2)
+    assert _digest(db_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g.db.")) == [".g.db.hashes.json"]
 
 KILL_SCRIPT = """
 import sys, time
