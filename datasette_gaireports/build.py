@@ -361,6 +361,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+class Unreplaceable(Exception):
+    """The database cannot be safely replaced by a new file."""
+
+
+def in_wal_mode(db_path: Path) -> bool:
+    """True where ``db_path`` is an SQLite database in write-ahead-log mode (its header says so)."""
+    try:
+        with open(db_path, "rb") as f:
+            header = f.read(20)
+    except OSError:
+        return False
+    return header.startswith(b"SQLite format 3\x00") and len(header) == 20 and header[18] == 2
+
+
 def remove_stale_temporaries(db_path: Path) -> list[Path]:
     """Delete temporary files left beside ``db_path`` by builds that were killed."""
     removed = []
@@ -545,6 +559,12 @@ def write_database(
     cache = HashCache.load(db_path) if incremental else HashCache(db_path)
     if incremental and in_place:
         return _update_in_place(db_path, job, cache)
+    if in_wal_mode(db_path):
+        raise Unreplaceable(
+            f"{db_path}: the database is in WAL mode, and a database put in its place would be read with its "
+            f"-wal file; run `sqlite-utils disable-wal {db_path}` while no other program has it open, or "
+            "update it with --in-place"
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     skipped = removed = 0
@@ -689,4 +709,4 @@ def build(
                           dask=dask)
 
 
-__all__ = ["Budget", "Summary", "build", "iter_sources", "parse_paths", "write_database", "Unreadable"]
+__all__ = ["Budget", "Summary", "Unreadable", "Unreplaceable", "build", "iter_sources", "parse_paths", "write_database"]

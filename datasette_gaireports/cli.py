@@ -44,7 +44,7 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
     update is written to a copy that replaces --db at the end, or with
     --in-place into --db itself within one transaction.
     """
-    from .build import Budget, default_jobs
+    from .build import Budget, Unreplaceable, default_jobs
     from .build import build as run_build
     from .distributed import ClusterError, require_distributed
     from .progress import progress_bar
@@ -61,7 +61,7 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
             summary = run_build(inputs, db_path, Budget(max_bytes=max_bytes, max_seconds=max_seconds),
                                 jobs=jobs or default_jobs(), full=full, in_place=in_place, progress=progress,
                                 dask=dask_address)
-    except ClusterError as exc:
+    except (ClusterError, Unreplaceable) as exc:
         raise click.ClickException(f"{exc}; the database was left as it was") from exc
     for line in summary.lines():
         click.echo(line)

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 from datasette_gaireports import build as build_mod
 from datasette_gaireports.build import build
+from datasette_gaireports.cli import cli
 
 from .conftest import SEEDS
 
@@ -124,10 +126,28 @@ def test_failed_copy_leaves_the_database(tmp_path, monkeypatch):
     assert _digest(db_path) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g.db.")) == [".g.db.hashes.json"]
 
+
+def test_a_database_in_wal_mode_is_updated_in_place_only(tmp_path):
+    """A new file put in place of a database in WAL mode would be read with the old one's -wal file."""
+    folder, db_path = _two_states(tmp_path)
+    sqlite_utils.Database(db_path).enable_wal()
+    assert build_mod.in_wal_mode(db_path) and not build_mod.in_wal_mode(tmp_path / "none.db")
+    before = _content(db_path)
+    for full in (False, True):
+        with pytest.raises(build_mod.Unreplaceable, match=r"g\.db: the database is in WAL mode.*--in-place"):
+            build([folder], db_path, full=full)
+    out = CliRunner().invoke(cli, ["build", str(folder), "--db", str(db_path), "-q"])
+    assert out.exit_code == 1 and "WAL mode" in out.output and "left as it was" in out.output
+    assert _content(db_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    summary = build([folder], db_path, full=False, in_place=True)
+    assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
+
 KILL_SCRIPT = """
 import sys, time
 from datasette_gaireports import database
 from datasette_gaireports.build import build
+from datasette_gaireports.cli import cli
 original = database.write_reports
 def slow(db, reports, families):
     reports = list(reports)
