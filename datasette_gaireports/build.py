@@ -6,7 +6,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import shutil
 import signal
 import sqlite3
 import stat
@@ -26,6 +25,7 @@ import sqlite_utils
 from . import pipeline
 from .changes import IN_IDS, Changes, as_param
 from .database import ReportRows, all_tables, init, report_rows, write_reports
+from .filecopy import copy_file
 from .finish import finish_database, identify_agencies
 from .hashcache import HashCache
 from .layout import Family
@@ -510,7 +510,7 @@ def _copy_while_hashing(db_path: Path, tmp: str, job: _Job, cache: HashCache) ->
         reader.execute("begin")
         reader.execute("select count(*) from sqlite_master").fetchone()  # takes the shared lock
         with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
-            copied = copier.submit(shutil.copyfile, db_path, tmp)
+            copied = copier.submit(copy_file, db_path, tmp)
             hashes = job.hashes(cache)
             copied.result()
     finally:

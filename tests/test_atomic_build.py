@@ -81,13 +81,13 @@ def test_failed_update_in_place_rolls_back(tmp_path, monkeypatch):
 
 def _copying(monkeypatch, during) -> None:
     """Run ``during()`` inside the update's copy of the database, before the copy is made."""
-    copyfile = shutil.copyfile
+    copy_file = build_mod.copy_file
 
-    def copy(src, dst, *args, **kwargs):
+    def copy(src, dst):
         during()
-        return copyfile(src, dst, *args, **kwargs)
+        return copy_file(src, dst)
 
-    monkeypatch.setattr(build_mod.shutil, "copyfile", copy)
+    monkeypatch.setattr(build_mod, "copy_file", copy)
 
 
 def test_the_copy_holds_off_an_update_in_place(tmp_path, monkeypatch):
