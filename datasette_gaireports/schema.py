@@ -255,7 +255,10 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 ForeignKey(("agency_id",), "agencies", ("agency_id",)),
                 ForeignKey(("format",), "formats", ("format",)),
             ),
-            indexes=(("year",), ("format",), ("status",), ("agency_id",), ("sha256",), ("check_status",)),
+            # (source, sha256, parser_version, report_id): what an update compares the files with, read from the
+            # index alone, not from the rows with their texts; and the table's default order
+            indexes=(("year",), ("format",), ("status",), ("agency_id",), ("sha256",), ("check_status",),
+                     ("source", "sha256", "parser_version", "report_id")),
             facets=("year", "format", "status", "check_status"),
             label_column="title",
             sort="source",
