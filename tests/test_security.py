@@ -795,6 +795,7 @@ def assert_serves_one_immutable_database(cmd: list[str]) -> None:
     positional = [a for i, a in enumerate(cmd[2:], 2) if a.endswith(".db") and cmd[i - 1] not in ("-i", "--immutable")]
     assert positional == [], cmd  # a file given without -i would be served mutable
     assert "--create" not in cmd and "--crossdb" not in cmd
+    assert ["--setting", "suggest_facets", "off"] in [cmd[i:i + 3] for i in range(len(cmd))], cmd
     ds = Datasette(immutables=databases)
     assert [n for n in ds.databases if n != "_internal"] == ["gaireports"]
 
