@@ -33,8 +33,9 @@ def init(
 ) -> None:
     """Create the schema and fill the lookup tables (formats, rules); without the indexes if ``indexes`` is
     false (see :func:`.schema.create_indexes`)."""
-    create_tables(db, all_tables(families, formats), indexes)
-    create_search(db, all_tables(families, formats))
+    every = all_tables(families, formats)
+    create_tables(db, every, indexes)
+    create_search(db, every)
     db["formats"].insert_all(
         {
             "format": f.code,

@@ -78,7 +78,6 @@ def test_failed_update_in_place_rolls_back(tmp_path, monkeypatch):
     assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
 
 
-
 def _copying(monkeypatch, during) -> None:
     """Run ``during()`` inside the update's copy of the database, before the copy is made."""
     copy_file = build_mod.copy_file
@@ -143,11 +142,11 @@ def test_a_database_in_wal_mode_is_updated_in_place_only(tmp_path):
     summary = build([folder], db_path, full=False, in_place=True)
     assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
 
+
 KILL_SCRIPT = """
 import sys, time
 from datasette_gaireports import database
 from datasette_gaireports.build import build
-from datasette_gaireports.cli import cli
 original = database.write_reports
 def slow(db, reports, families):
     reports = list(reports)
