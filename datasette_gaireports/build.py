@@ -13,10 +13,11 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -87,10 +88,7 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
     directly is named by its file name).
     """
     seen: set[tuple[int, int]] = set()
-    for inp in inputs:
-        root = Path(inp)
-        if not root.exists():
-            raise FileNotFoundError(f"{inp}: no such file or folder")
+    for root in existing(inputs):
         if root.is_file():
             candidates = [(root, root.name)]
         else:
@@ -103,6 +101,15 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
             if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
                 seen.add((st.st_dev, st.st_ino))
                 yield path, name
+
+
+def existing(inputs: Iterable[str | Path]) -> list[Path]:
+    """The inputs as paths, or :class:`FileNotFoundError` naming the first that does not exist."""
+    paths = [Path(inp) for inp in inputs]
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return paths
 
 
 def _files_under(root: Path) -> Iterator[tuple[Path, str]]:
@@ -405,14 +412,40 @@ def _reusable(db_path: Path, tables: tuple) -> bool:
         return False
 
 
-def _stored_files(db: sqlite_utils.Database) -> dict[tuple[str, str], tuple[str, int]]:
-    """(source, sha256) → (report id, rowid) of every report the database holds."""
+def _stored_files(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(source, sha256) → report id of every report the database holds that this parser version read."""
     return {
-        (source, sha): (rid, rowid)
-        for rowid, rid, source, sha in db.conn.execute(
-            "select rowid, report_id, source, sha256 from reports where parser_version = ?", [PARSER_VERSION]
+        (source, sha): rid
+        for rid, source, sha in conn.execute(
+            "select report_id, source, sha256 from reports where parser_version = ?", [PARSER_VERSION]
         )
     }
+
+
+@dataclass
+class _Plan:
+    """What an update does: the files it parses, how many it keeps, and the reports it removes."""
+
+    todo: list[tuple[Path, str]]
+    kept: int
+    gone: list[str]
+
+
+def _plan_update(conn: sqlite3.Connection, sources: list[tuple[Path, str]], hashes: list[str]) -> _Plan:
+    """The update of the database on ``conn`` with ``sources`` (of the given hashes): the files whose
+    (source, sha256) it does not hold are parsed, and the reports whose file is gone, or which an older
+    parser read, are removed."""
+    stored = _stored_files(conn)
+    todo, keep = [], set()
+    for (path, source), sha in zip(sources, hashes):
+        if (source, sha) in stored:
+            keep.add((source, sha))
+        else:
+            todo.append((path, source))
+    gone = sorted(stored[k] for k in stored.keys() - keep)
+    every = {rid for (rid,) in conn.execute("select report_id from reports")}
+    gone += sorted(every - set(stored.values()))
+    return _Plan(todo, len(keep), gone)
 
 
 def _remove_reports(db: sqlite_utils.Database, report_ids: list[str], tables: tuple) -> None:
@@ -427,9 +460,10 @@ def _remove_reports(db: sqlite_utils.Database, report_ids: list[str], tables: tu
 
 @dataclass
 class _Job:
-    """What one build writes: the sources or parsed reports, how they are parsed, and what reports progress."""
+    """What one build writes: the sources (listed when first asked for) or parsed reports, how they are parsed,
+    and what reports progress."""
 
-    sources: list[tuple[Path, str]]
+    listing: Callable[[], list[tuple[Path, str]]]
     reports: Iterable[ParsedReport] | None
     parser: Parser | None
     jobs: int
@@ -439,17 +473,26 @@ class _Job:
     tables: tuple
     stream: Iterator | None = None
 
-    def write(self, db: sqlite_utils.Database, todo: list[tuple[Path, str]], skipped: int = 0) -> None:
-        """Parse ``todo`` (or take the parsed reports given) and stream their rows into ``db``."""
+    @cached_property
+    def sources(self) -> list[tuple[Path, str]]:
+        return self.listing()
+
+    def rows(self, todo: list[tuple[Path, str]], skipped: int = 0) -> Iterator:
+        """Start parsing ``todo`` (or take the parsed reports given): the stream of their rows, counted by the
+        progress bar (which counts the ``skipped`` files as done) as they come."""
         if self.reports is None:
             self.stream = row_stream(todo, self.parser or Parser.load(), self.jobs, self.dask)
         else:
             self.stream = _identified(self.reports)
-        rows: Iterable = self.stream
+        rows: Iterator = self.stream
         if self.progress:
             self.progress.start(len(self.sources))
             self.progress.advance(skipped)
             rows = _counted(rows, self.progress)
+        return rows
+
+    def write(self, db: sqlite_utils.Database, rows: Iterable) -> None:
+        """Stream ``rows`` (from :meth:`rows`) into ``db``."""
         write_reports(db, rows, self.families)
 
     def hashes(self, cache: HashCache) -> list[str]:
@@ -469,53 +512,60 @@ def _create(db: sqlite_utils.Database, job: _Job, formats: tuple) -> None:
     across reports."""
     with db.conn:
         init(db, job.families, formats, indexes=False)
-        job.write(db, job.sources)
+        job.write(db, job.rows(job.sources))
         db.conn.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
         create_indexes(db, job.tables)  # once the rows are in: one sort each, not a B-tree kept up per row
         finish_database(db, job.families)
     _check_foreign_keys(db, job.tables, {})
 
 
-def _update(db: sqlite_utils.Database, job: _Job, hashes: list[str]) -> tuple[int, int]:
-    """Update a database within the caller's transaction: skip the files it holds, remove the reports whose
-    file is gone, add the rest, and redo the steps across reports for what changed. Returns (skipped, removed)."""
-    stored = _stored_files(db)
-    todo, keep = [], set()
-    for (path, source), sha in zip(job.sources, hashes):
-        if (source, sha) in stored:
-            keep.add((source, sha))
-        else:
-            todo.append((path, source))
-    gone = sorted(stored[k][0] for k in stored.keys() - keep)
-    every = {rid for (rid,) in db.conn.execute("select report_id from reports")}
-    gone += sorted(every - {v[0] for v in stored.values()})
+def _update(db: sqlite_utils.Database, job: _Job, plan: _Plan, rows: Iterable) -> tuple[int, int]:
+    """Carry out ``plan`` within the caller's transaction: remove its reports, write ``rows`` (its files'),
+    and redo the steps across reports for what changed. Returns (skipped, removed)."""
     changes = Changes()
-    changes.removing(db, gone)
-    _remove_reports(db, gone, job.tables)
+    changes.removing(db, plan.gone)
+    _remove_reports(db, plan.gone, job.tables)
     appended_after = _last_rowids(db, appended_tables(job.families))
     reports_after = _last_rowids(db, ["reports"])["reports"]
-    job.write(db, todo, skipped=len(keep))
+    job.write(db, rows)
     new = db.conn.execute("select report_id from reports where rowid > ?", [reports_after])
     changes.adding(db, (rid for (rid,) in new))
     finish_database(db, job.families, changes)
     _check_foreign_keys(db, job.tables, appended_after)
-    return len(keep), len(gone)
+    return plan.kept, len(plan.gone)
 
 
-def _copy_while_hashing(db_path: Path, tmp: str, job: _Job, cache: HashCache) -> list[str]:
-    """Copy the database to ``tmp`` while the files are hashed; returns the hashes. The copy is made in a read
-    transaction on the database, so an update in place elsewhere cannot commit halfway through it."""
+def _parsed_ahead(rows: Iterator[T], busy: Future, limit: int) -> Iterator[T]:
+    """``rows``, of which as many as come (up to ``limit``) are taken while ``busy`` runs."""
+    ahead: list[T] = []
+    if limit > 0 and not busy.done():
+        for row in rows:
+            ahead.append(row)
+            if busy.done() or len(ahead) >= limit:
+                break
+    return chain(ahead, rows)
+
+
+def _copy_and_start(db_path: Path, tmp: str, job: _Job) -> tuple[_Plan, Iterator]:
+    """Copy the database to ``tmp``; meanwhile list and hash the files, plan the update and start parsing
+    the new files. Returns the plan and the stream of the new files' rows, the first of them parsed during the copy.
+
+    The copy is made in a read transaction on the database, so an update in place elsewhere cannot commit
+    halfway through it, and the plan, read in the same transaction, is of what the copy holds.
+    """
     reader = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         reader.execute("begin")
         reader.execute("select count(*) from sqlite_master").fetchone()  # takes the shared lock
-        with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are hashed
+        with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are listed, hashed and parsed
             copied = copier.submit(copy_file, db_path, tmp)
-            hashes = job.hashes(cache)
+            cache = HashCache.load(db_path)  # before the listing, which its entries must predate
+            plan = _plan_update(reader, job.sources, job.hashes(cache))
+            rows = _parsed_ahead(job.rows(plan.todo, plan.kept), copied, AHEAD_PER_JOB)
             copied.result()
     finally:
         reader.close()
-    return hashes
+    return plan, rows
 
 
 def _check_foreign_keys(db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int]) -> None:
@@ -528,7 +578,7 @@ def write_database(
     reports: Iterable[ParsedReport] | None,
     db_path: str | Path,
     *,
-    sources: list[tuple[Path, str]] | None = None,
+    sources: list[tuple[Path, str]] | Callable[[], list[tuple[Path, str]]] | None = None,
     parser: Parser | None = None,
     jobs: int = 1,
     full: bool = True,
@@ -539,7 +589,9 @@ def write_database(
     """Write the database to a temporary file beside ``db_path``, then move it into place.
 
     Either ``reports`` (already parsed) or ``sources`` (parsed here, streamed
-    into the database as they come) is given. Unless ``full``, an existing
+    into the database as they come) is given; ``sources`` may be a function
+    that lists them, called once (an update on a copy lists the files while
+    the database is copied). Unless ``full``, an existing
     database is updated: files whose (source, sha256) it holds are skipped
     and reports whose file is gone are removed. The update is made on a copy
     that then replaces the database, or with ``in_place`` in the file itself
@@ -555,10 +607,11 @@ def write_database(
     families, formats = pipeline.families(pm), pipeline.formats(pm)
     tables = all_tables(families, formats)
     incremental = not full and reports is None and _reusable(db_path, tables)
-    job = _Job(sources or [], reports, parser, jobs, dask, progress, families, tables)
-    cache = HashCache.load(db_path) if incremental else HashCache(db_path)
+    listing = sources if callable(sources) else lambda: list(sources or [])
+    job = _Job(listing, reports, parser, jobs, dask, progress, families, tables)
     if incremental and in_place:
-        return _update_in_place(db_path, job, cache)
+        return _update_in_place(db_path, job, HashCache.load(db_path))
+    cache = HashCache(db_path)  # a full build's: it hashes no file, and keeps the hashes of the files it stored
     if in_wal_mode(db_path):
         raise Unreplaceable(
             f"{db_path}: the database is in WAL mode, and a database put in its place would be read with its "
@@ -569,7 +622,8 @@ def write_database(
     os.close(fd)
     skipped = removed = 0
     try:
-        hashes = _copy_while_hashing(db_path, tmp, job, cache) if incremental else []
+        if incremental:
+            plan, rows = _copy_and_start(db_path, tmp, job)
         db = sqlite_utils.Database(tmp)
         # The temporary file is discarded on any failure, so it needs no rollback journal nor a sync per
         # commit; it is synced once before it replaces the database.
@@ -577,7 +631,7 @@ def write_database(
             db.conn.execute(f"PRAGMA {pragma}")
         if incremental:
             with db.conn:
-                skipped, removed = _update(db, job, hashes)
+                skipped, removed = _update(db, job, plan, rows)
         else:
             _create(db, job, formats)
             if reports is None:
@@ -614,7 +668,8 @@ def _update_in_place(db_path: Path, job: _Job, cache: HashCache) -> Summary:
         hashes = job.hashes(cache)
         db.conn.execute("BEGIN IMMEDIATE")  # takes the write lock now: a second build waits or fails here
         with db.conn:
-            skipped, removed = _update(db, job, hashes)
+            plan = _plan_update(db.conn, job.sources, hashes)
+            skipped, removed = _update(db, job, plan, job.rows(plan.todo, plan.kept))
         summary = summarise_database(db)
     except BaseException:
         job.close()
@@ -704,7 +759,8 @@ def build(
     files removed): on a copy that replaces it, or with ``in_place`` in the
     file itself, in one transaction (see :func:`write_database`).
     """
-    return write_database(None, db_path, sources=_sorted_sources(inputs), parser=Parser.load(budget), jobs=jobs,
+    roots = existing(inputs)  # a missing input is named before anything is written
+    return write_database(None, db_path, sources=partial(_sorted_sources, roots), parser=Parser.load(budget), jobs=jobs,
                           full=full, in_place=in_place, progress=progress,
                           dask=dask)
 

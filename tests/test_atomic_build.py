@@ -9,7 +9,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
 
 from .conftest import SEEDS
+from .test_scale import content
 
 
 def _digest(path: Path) -> str:
@@ -124,6 +127,62 @@ def test_failed_copy_leaves_the_database(tmp_path, monkeypatch):
         build([folder], db_path, full=False, jobs=2)
     assert _digest(db_path) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g.db.")) == [".g.db.hashes.json"]
+
+
+def test_an_update_lists_and_parses_the_files_during_the_copy(tmp_path, monkeypatch):
+    """Copying a large database takes what the disk takes: the files are listed, hashed and the new ones
+    parsed meanwhile (the update planned from the database as it is copied), and the result is the database
+    a full build gives."""
+    folder, db_path = _two_states(tmp_path)
+    events: list[str] = []
+    copying = threading.Event()
+    listed, rows, copy_file = build_mod._sorted_sources, build_mod.report_rows, build_mod.copy_file
+
+    def listing(inputs):
+        events.append("listed during the copy" if copying.wait(10) else "listed before the copy")
+        return listed(inputs)
+
+    def counted(*args):
+        events.append("parsed")
+        return rows(*args)
+
+    def copy(src, dst):
+        copying.set()
+        deadline = time.monotonic() + 10
+        while "parsed" not in events and time.monotonic() < deadline:
+            time.sleep(0.01)
+        events.append("copied")
+        return copy_file(src, dst)
+
+    monkeypatch.setattr(build_mod, "_sorted_sources", listing)
+    monkeypatch.setattr(build_mod, "report_rows", counted)
+    monkeypatch.setattr(build_mod, "copy_file", copy)
+    summary = build([folder], db_path, full=False)
+    assert events == ["listed during the copy", "parsed", "copied"]
+    assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
+    monkeypatch.undo()
+    build([folder], tmp_path / "full.db")
+    assert content(db_path) == content(tmp_path / "full.db")
+
+
+def test_the_files_parsed_during_the_copy_are_bounded():
+    """While the copy runs, parsed reports wait in memory: at most the limit of them."""
+    taken: list[int] = []
+
+    def rows():
+        for i in range(10):
+            taken.append(i)
+            yield i
+
+    copying, copied = Future(), Future()
+    copied.set_result("kernel")
+    ahead = build_mod._parsed_ahead(rows(), copying, 3)
+    assert taken == [0, 1, 2]
+    assert list(ahead) == list(range(10))
+    taken.clear()
+    ahead = build_mod._parsed_ahead(rows(), copied, 3)
+    assert taken == []
+    assert list(ahead) == list(range(10))
 
 
 def test_a_database_in_wal_mode_is_updated_in_place_only(tmp_path):
