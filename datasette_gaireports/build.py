@@ -724,14 +724,24 @@ def _counted(reports: Iterable[T], progress: Progress) -> Iterator[T]:
 
 
 def summarise_database(db: sqlite_utils.Database) -> Summary:
-    """The summary of what a database holds, in counts that add up to its reports."""
+    """The summary of what a database holds, in counts that add up to its reports (read from the count table
+    and indexes a build keeps, so it reads no report rows but the unparsed ones)."""
     q = db.conn.execute
-    s = Summary(files=q("select count(*) from reports").fetchone()[0])
-    s.parsed = Counter(dict(q("select format, count(*) from reports where status = 'parsed' group by format")))
-    s.unparsed = q("select count(*) from reports where status != 'parsed'").fetchone()[0]
-    s.failing = q("select count(*) from reports where check_status = 'fail'").fetchone()[0]
+    s = Summary()
+    for fmt, status, check_status, n in q(
+        "select format, status, check_status, sum(reports) from report_summary group by 1, 2, 3"
+    ):
+        s.files += n
+        if status == "parsed":
+            s.parsed[fmt] += n
+        else:
+            s.unparsed += n
+        if check_status == "fail":
+            s.failing += n
     s.duplicates = q("select count(*) from reports where duplicate_of is not null").fetchone()[0]
-    s.unparsed_reasons = [r for (r,) in q("select reason from reports where status != 'parsed' order by source, sha256")]
+    s.unparsed_reasons = [r for (r,) in q(
+        "select reason from reports where status = 'unparsed' order by source, sha256"
+    )]
     s.agency_levels = Counter(dict(q(
         "select coalesce(level, case kind when 'unidentified' then 'placeholder' else 'unknown' end), count(*) "
         "from agencies group by 1"

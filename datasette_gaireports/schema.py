@@ -258,7 +258,7 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             # (source, sha256, parser_version, report_id): what an update compares the files with, read from the
             # index alone, not from the rows with their texts; and the table's default order
             indexes=(("year",), ("format",), ("status",), ("agency_id",), ("sha256",), ("check_status",),
-                     ("source", "sha256", "parser_version", "report_id")),
+                     ("duplicate_of",), ("source", "sha256", "parser_version", "report_id")),
             facets=("year", "format", "status", "check_status"),
             label_column="title",
             sort="source",
