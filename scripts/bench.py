@@ -153,9 +153,10 @@ def build_once(folder: Path, db: Path, jobs: int, full: bool, *options: str) -> 
     return {"seconds": seconds, "peak_rss_mib": usage.ru_maxrss / 1024, "output": out}
 
 
-def build_size(work: Path, n: int, jobs: int, runs: int) -> dict:
-    """Full build (median of ``runs``), its peak RSS and bytes, then incremental builds after 1% new files: on a
-    copy that replaces the database, and ``--in-place``, alternating, each from a fresh copy of the full build."""
+def build_size(work: Path, n: int, jobs: int, runs: int, update_runs: int) -> dict:
+    """Full build (median of ``runs``), its peak RSS and bytes, then incremental builds after 1% new files
+    (medians of ``update_runs``): on a copy that replaces the database, and ``--in-place``, alternating, each
+    from a fresh copy of the full build."""
     # The full build reads a copy of the corpus, to which the new files are then added: the incremental builds
     # update the full build's database (and the file hashes it keeps beside it) as a user's next build would.
     grown = work / f"grown-{n}"
@@ -171,11 +172,12 @@ def build_size(work: Path, n: int, jobs: int, runs: int) -> dict:
     for p in extra.iterdir():
         shutil.copy(p, grown / f"new_{p.name}")
     incremental: dict[str, list[dict]] = {"copy": [], "in_place": []}
-    for _ in range(runs):
+    for _ in range(update_runs):
         for mode, options in (("copy", ()), ("in_place", ("--in-place",))):
             inc_db = work / f"bench-{n}-inc.db"
             shutil.copy(db, inc_db)
             shutil.copy(cache_path(db), cache_path(inc_db))
+            os.sync()  # the copy just made is on disk, as a database built earlier is: its writes are not timed
             incremental[mode].append(build_once(grown, inc_db, jobs, False, *options))
     inc = statistics.median(r["seconds"] for r in incremental["copy"])
     in_place = statistics.median(r["seconds"] for r in incremental["in_place"])
@@ -300,6 +302,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measure (medians)")
     parser.add_argument("--sample", type=int, default=600, help="files of the smallest corpus the parse throughput is read on")
     parser.add_argument("--build-runs", type=int, default=1, help="full builds per size above 1,000 reports")
+    parser.add_argument("--update-runs", type=int, default=3, help="incremental builds of each kind per size")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--requests", type=int, default=60, help="HTTP requests per page (at least 50)")
     parser.add_argument("--work", default=".bench", help="folder for the generated files and databases")
@@ -316,7 +319,7 @@ def main() -> None:
     results["latency"] = {}
     for n in sizes:
         runs = args.runs if n <= 1000 else args.build_runs
-        results["builds"].append(build_size(work, n, args.jobs, runs))
+        results["builds"].append(build_size(work, n, args.jobs, runs, args.update_runs))
         results["latency"][n] = latency(work / f"bench-{n}.db", results["requests"])
         Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(results))
