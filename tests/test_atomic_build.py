@@ -136,7 +136,7 @@ def test_an_update_lists_and_parses_the_files_during_the_copy(tmp_path, monkeypa
     folder, db_path = _two_states(tmp_path)
     events: list[str] = []
     copying = threading.Event()
-    listed, rows, copy_file = build_mod._sorted_sources, build_mod.report_rows, build_mod.copy_file
+    listed, rows = build_mod._sorted_sources, build_mod.report_rows
 
     def listing(inputs):
         events.append("listed during the copy" if copying.wait(10) else "listed before the copy")
@@ -146,17 +146,16 @@ def test_an_update_lists_and_parses_the_files_during_the_copy(tmp_path, monkeypa
         events.append("parsed")
         return rows(*args)
 
-    def copy(src, dst):
+    def held():
         copying.set()
         deadline = time.monotonic() + 10
         while "parsed" not in events and time.monotonic() < deadline:
             time.sleep(0.01)
         events.append("copied")
-        return copy_file(src, dst)
 
     monkeypatch.setattr(build_mod, "_sorted_sources", listing)
     monkeypatch.setattr(build_mod, "report_rows", counted)
-    monkeypatch.setattr(build_mod, "copy_file", copy)
+    _copying(monkeypatch, held)
     summary = build([folder], db_path, full=False)
     assert events == ["listed during the copy", "parsed", "copied"]
     assert (summary.skipped, summary.removed, summary.files) == (3, 1, 4)
