@@ -551,18 +551,24 @@ def _copy_and_start(db_path: Path, tmp: str, job: _Job) -> tuple[_Plan, Iterator
     the new files. Returns the plan and the stream of the new files' rows, the first of them parsed during the copy.
 
     The copy is made in a read transaction on the database, so an update in place elsewhere cannot commit
-    halfway through it, and the plan, read in the same transaction, is of what the copy holds.
+    halfway through it, and the plan, read in the same transaction, is of what the copy holds. A failure or
+    an interrupt (Ctrl-C) stops the copy at its next chunk.
     """
     reader = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    stop = threading.Event()
     try:
         reader.execute("begin")
         reader.execute("select count(*) from sqlite_master").fetchone()  # takes the shared lock
         with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are listed, hashed and parsed
-            copied = copier.submit(copy_file, db_path, tmp)
-            cache = HashCache.load(db_path)  # before the listing, which its entries must predate
-            plan = _plan_update(reader, job.sources, job.hashes(cache))
-            rows = _parsed_ahead(job.rows(plan.todo, plan.kept), copied, AHEAD_PER_JOB)
-            copied.result()
+            copied = copier.submit(copy_file, db_path, tmp, stop)
+            try:
+                cache = HashCache.load(db_path)  # before the listing, which its entries must predate
+                plan = _plan_update(reader, job.sources, job.hashes(cache))
+                rows = _parsed_ahead(job.rows(plan.todo, plan.kept), copied, AHEAD_PER_JOB)
+                copied.result()
+            except BaseException:
+                stop.set()  # leaving the executor waits for the copier: not for the rest of the file
+                raise
     finally:
         reader.close()
     return plan, rows

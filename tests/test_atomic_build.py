@@ -19,6 +19,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from datasette_gaireports import build as build_mod
+from datasette_gaireports import filecopy
 from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
 
@@ -85,9 +86,9 @@ def _copying(monkeypatch, during) -> None:
     """Run ``during()`` inside the update's copy of the database, before the copy is made."""
     copy_file = build_mod.copy_file
 
-    def copy(src, dst):
+    def copy(src, dst, *rest):
         during()
-        return copy_file(src, dst)
+        return copy_file(src, dst, *rest)
 
     monkeypatch.setattr(build_mod, "copy_file", copy)
 
@@ -125,6 +126,42 @@ def test_failed_copy_leaves_the_database(tmp_path, monkeypatch):
     _copying(monkeypatch, full_disk)
     with pytest.raises(OSError, match="simulated"):
         build([folder], db_path, full=False, jobs=2)
+    assert _digest(db_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g.db.")) == [".g.db.hashes.json"]
+
+
+def _no_clone(src, dst, stopped):
+    raise OSError(95, "no shared blocks on this file system (simulated)")
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="no copy_file_range here")
+def test_an_interrupt_stops_the_copy_without_waiting_for_it(tmp_path, monkeypatch):
+    """Ctrl-C while a large database is copied: the copy stops at its next chunk, the build stops, and the
+    database and the folder are as they were."""
+    folder, db_path = _two_states(tmp_path)
+    before = _digest(db_path)
+    chunks = -(-db_path.stat().st_size // 4096)
+    copied: list[int] = []
+    copy_range = os.copy_file_range
+
+    def slow_copy_range(src, dst, count):
+        time.sleep(0.01)
+        copied.append(count)
+        return copy_range(src, dst, count)
+
+    def interrupted_plan(*args, **kwargs):
+        deadline = time.monotonic() + 10
+        while len(copied) < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(filecopy, "CHUNK", 4096)
+    monkeypatch.setattr(filecopy, "_clone", _no_clone)
+    monkeypatch.setattr(os, "copy_file_range", slow_copy_range)
+    monkeypatch.setattr(build_mod, "_plan_update", interrupted_plan)
+    with pytest.raises(KeyboardInterrupt):
+        build([folder], db_path, full=False)
+    assert 2 <= len(copied) < 10 < chunks, f"{len(copied)} of {chunks} chunks copied"
     assert _digest(db_path) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g.db.")) == [".g.db.hashes.json"]
 

@@ -1,9 +1,11 @@
-"""Copying the database for an update: clone, copy in the kernel, or read and write, whichever works first."""
+"""Copying the database for an update: clone, copy in the kernel, or read and write, whichever works first;
+stopped between two chunks when asked."""
 
 from __future__ import annotations
 
 import errno
 import os
+import threading
 
 import pytest
 
@@ -18,7 +20,7 @@ def source(tmp_path):
 
 
 def _refuse(code: int):
-    def way(src: int, dst: int) -> None:
+    def way(src: int, dst: int, stopped) -> None:
         os.write(dst, b"half a copy")
         raise OSError(code, os.strerror(code))
 
@@ -52,9 +54,44 @@ def test_each_way_that_fails_leaves_nothing_behind_for_the_next(source, tmp_path
 def test_a_full_disk_is_not_tried_again(source, tmp_path, monkeypatch):
     tried = []
     monkeypatch.setattr(filecopy, "_clone", _refuse(errno.ENOSPC))
-    monkeypatch.setattr(filecopy, "_copy_range", lambda src, dst: tried.append("kernel"))
-    monkeypatch.setattr(filecopy.shutil, "copyfile", lambda src, dst: tried.append("read-write"))
+    monkeypatch.setattr(filecopy, "_copy_range", lambda src, dst, stopped: tried.append("kernel"))
+    monkeypatch.setattr(filecopy, "_read_write", lambda src, dst, stopped: tried.append("read-write"))
     monkeypatch.setattr(filecopy.sys, "platform", "linux")
     with pytest.raises(OSError) as raised:
         filecopy.copy_file(source, tmp_path / "copy.db")
     assert raised.value.errno == errno.ENOSPC and tried == []
+
+
+class _SetAfter(threading.Event):
+    """An event that is set once it has been looked at ``looks`` times."""
+
+    def __init__(self, looks: int) -> None:
+        super().__init__()
+        self.looks = looks
+
+    def is_set(self) -> bool:
+        self.looks -= 1
+        if self.looks < 0:
+            self.set()
+        return super().is_set()
+
+
+@pytest.mark.parametrize("way", ["kernel", "read-write"])
+def test_a_stopped_copy_stops_at_the_next_chunk(source, tmp_path, monkeypatch, way):
+    monkeypatch.setattr(filecopy, "CHUNK", 2**20)
+    monkeypatch.setattr(filecopy, "_clone", _refuse(errno.EOPNOTSUPP))
+    if way == "read-write":
+        monkeypatch.setattr(filecopy, "_copy_range", _refuse(errno.EXDEV))
+    elif not hasattr(os, "copy_file_range"):
+        pytest.skip("no copy_file_range here")
+    target = tmp_path / "copy.db"
+    with pytest.raises(filecopy.CopyStopped, match=f"stopped at byte {2 * 2**20} of {3 * 2**20 + 17}"):
+        filecopy.copy_file(source, target, _SetAfter(2))
+    assert target.read_bytes() == source.read_bytes()[: 2 * 2**20], "two whole chunks, then nothing"
+
+
+def test_an_unset_stop_lets_the_copy_finish(source, tmp_path, monkeypatch):
+    monkeypatch.setattr(filecopy, "CHUNK", 2**20)
+    target = tmp_path / "copy.db"
+    filecopy.copy_file(source, target, threading.Event())
+    assert target.read_bytes() == source.read_bytes()
