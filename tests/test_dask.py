@@ -114,7 +114,8 @@ def test_budgets_hold_on_workers(client, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     cells = b"<tr>" + b"<td>1</td>" * 200 + b"</tr>"
-    (folder / "slow.html").write_bytes(b"<html><body><table>" + cells * 500 + b"</table></body></html>")  # 2 s or more
+    # 4 MB that take about 3.4 s to parse here, stopped at the budget's 1 s (500 rows took 0.8 s: too close)
+    (folder / "slow.html").write_bytes(b"<html><body><table>" + cells * 2000 + b"</table></body></html>")
     with (folder / "big.txt").open("wb") as f:
         f.truncate(9 * 2**20)
     shutil.copy(SEEDS / "004_4de4fcdb2784b386.txt", folder)
@@ -192,7 +193,8 @@ def test_losing_the_cluster_stops_the_build_and_keeps_the_database(tmp_path):
     folder.mkdir()
     shutil.copy(SEEDS / "004_4de4fcdb2784b386.txt", folder)
     cells = b"<tr>" + b"<td>1</td>" * 200 + b"</tr>"
-    (folder / "slow.html").write_bytes(b"<html><body><table>" + cells * 500 + b"</table></body></html>")  # 2 s or more
+    # 4 MB that take about 3.4 s to parse here, stopped at the budget's 1 s (500 rows took 0.8 s: too close)
+    (folder / "slow.html").write_bytes(b"<html><body><table>" + cells * 2000 + b"</table></body></html>")
     db = tmp_path / "o.db"
     build([SEEDS], db, jobs=1)
     before = db.read_bytes()
