@@ -33,7 +33,7 @@ from .layout import Family
 from .progress import Progress
 from .readers import Unreadable, read_bytes
 from .report import PARSER_VERSION, ParsedReport, parse_file, report_id
-from .schema import create_indexes
+from .schema import Table, create_indexes
 from .search import remove_from_search
 
 if TYPE_CHECKING:
@@ -525,13 +525,15 @@ def _update(db: sqlite_utils.Database, job: _Job, plan: _Plan, rows: Iterable) -
     changes = Changes()
     changes.removing(db, plan.gone)
     _remove_reports(db, plan.gone, job.tables)
-    appended_after = _last_rowids(db, appended_tables(job.families))
+    appended = appended_tables(job.families)
+    appended_after = _last_rowids(db, appended)
     reports_after = _last_rowids(db, ["reports"])["reports"]
-    job.write(db, rows)
-    new = db.conn.execute("select report_id from reports where rowid > ?", [reports_after])
-    changes.adding(db, (rid for (rid,) in new))
-    finish_database(db, job.families, changes)
-    _check_foreign_keys(db, job.tables, appended_after)
+    with _new_rows_logged(db, [t for t in job.tables if t.name in appended and t.name not in appended_after]) as logs:
+        job.write(db, rows)
+        new = db.conn.execute("select report_id from reports where rowid > ?", [reports_after])
+        changes.adding(db, (rid for (rid,) in new))
+        finish_database(db, job.families, changes)
+        _check_foreign_keys(db, job.tables, appended_after, logs)
     return plan.kept, len(plan.gone)
 
 
@@ -574,8 +576,10 @@ def _copy_and_start(db_path: Path, tmp: str, job: _Job) -> tuple[_Plan, Iterator
     return plan, rows
 
 
-def _check_foreign_keys(db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int]) -> None:
-    problems = foreign_key_problems(db, tables, appended_after)
+def _check_foreign_keys(
+    db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int], logs: dict[str, str] | None = None
+) -> None:
+    problems = foreign_key_problems(db, tables, appended_after, logs)
     if problems:
         raise RuntimeError(f"foreign key check failed: {problems[:5]}")
 
@@ -692,27 +696,66 @@ def appended_tables(families: tuple[Family, ...]) -> tuple[str, ...]:
 
 
 def _last_rowids(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, int]:
+    """Table → its last rowid, for the tables of ``names`` the database has with a rowid."""
     have = set(db.table_names())
-    return {n: db.conn.execute(f"select coalesce(max(rowid), 0) from [{n}]").fetchone()[0] for n in names if n in have}
+    last = {}
+    for n in names:
+        if n in have:
+            try:
+                last[n] = db.conn.execute(f"select coalesce(max(rowid), 0) from [{n}]").fetchone()[0]
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table: its new rows are logged instead
+                continue
+    return last
 
 
-def foreign_key_problems(db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int]) -> list[tuple]:
+@contextmanager
+def _new_rows_logged(db: sqlite_utils.Database, tables: Iterable[Table]) -> Iterator[dict[str, str]]:
+    """Within the block, the foreign keys of every row inserted into ``tables`` (tables without a rowid to
+    tell their new rows by) are copied into a temporary table by a temporary trigger. Yields table → log."""
+    logs = {}
+    for t in tables:
+        fields = list(dict.fromkeys(f for fk in t.foreign_keys for f in fk.fields))
+        if not fields:
+            continue
+        log = f"new_{t.name}"
+        db.conn.execute(f"create temp table [{log}] ({', '.join(f'[{f}]' for f in fields)})")
+        db.conn.execute(
+            f"create temp trigger [log_new_{t.name}] after insert on main.[{t.name}] begin "
+            f"insert into [{log}] values ({', '.join(f'new.[{f}]' for f in fields)}); end"
+        )
+        logs[t.name] = log
+    yield logs  # a failure leaves them: the connection that holds them is closed then
+    for name, log in logs.items():
+        db.conn.execute(f"drop trigger temp.[log_new_{name}]")
+        db.conn.execute(f"drop table temp.[{log}]")
+
+
+def foreign_key_problems(
+    db: sqlite_utils.Database, tables: tuple, appended_after: dict[str, int], logs: dict[str, str] | None = None
+) -> list[tuple]:
     """Rows whose foreign keys point nowhere: every table in full, except the tables in
-    ``appended_after`` (table → last rowid before this build), whose new rows alone are checked."""
+    ``appended_after`` (table → last rowid before this build) and in ``logs`` (table → the temporary table
+    its new rows' foreign keys were logged in), whose new rows alone are checked."""
+    logs = logs or {}
     problems: list[tuple] = []
     for t in tables:
         if not t.foreign_keys:
             continue
-        if t.name not in appended_after:
+        if t.name not in appended_after and t.name not in logs:
             problems += db.conn.execute(f"PRAGMA foreign_key_check([{t.name}])").fetchall()
             continue
+        source, rowid, after = (
+            (f"temp.[{logs[t.name]}]", "null", []) if t.name in logs
+            else (f"[{t.name}]", "c.rowid", [appended_after[t.name]])
+        )
         for fk in t.foreign_keys:
             cols = " and ".join(f"c.[{a}] = p.[{b}]" for a, b in zip(fk.fields, fk.columns))
             present = " and ".join(f"c.[{a}] is not null" for a in fk.fields)
+            newer = "c.rowid > ? and " if after else ""
             problems += db.conn.execute(
-                f"select '{t.name}', c.rowid, '{fk.table}' from [{t.name}] c where c.rowid > ? and {present} "
-                f"and not exists (select 1 from [{fk.table}] p where {cols})",
-                [appended_after[t.name]],
+                f"select distinct '{t.name}', {rowid}, '{fk.table}' from {source} c where {newer}{present} "
+                f"and not exists (select 1 from [main].[{fk.table}] p where {cols})",
+                after,
             ).fetchall()
     return problems
 

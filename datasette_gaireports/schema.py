@@ -75,6 +75,10 @@ class Table:
     sort: str | None = None
     search: tuple[str, ...] = ()
     """Columns indexed for full-text search (an FTS5 table ``<name>_fts``, trigram tokenizer)."""
+    without_rowid: bool = False
+    """Stored in primary-key order with no rowid (SQLite ``WITHOUT ROWID``): no second copy of a long key."""
+    sparse_indexes: tuple[str, ...] = ()
+    """Columns indexed where they hold a value only (``where … is not null``), for columns mostly null."""
 
     def field(self, name: str) -> Field:
         return {f.name: f for f in self.fields}[name]
@@ -311,8 +315,9 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             ),
             ("report_id", "family", "cell"),
             foreign_keys=(TO_REPORT,),
-            indexes=(("flag",),),
             facets=("family", "flag"),
+            without_rowid=True,
+            sparse_indexes=("flag",),
         ),
         Table(
             "rules",
@@ -444,12 +449,14 @@ def create_tables(db: sqlite_utils.Database, all_tables: tuple[Table, ...], inde
     """Create every table, with primary keys and foreign keys, and with its indexes unless ``indexes`` is false
     (a full build adds them once its rows are in: :func:`create_indexes`)."""
     for t in all_tables:
-        db[t.name].create(
+        sql = db.create_table_sql(
+            t.name,
             {f.name: SQL_TYPES[f.type] for f in t.fields},
             pk=t.primary_key if len(t.primary_key) > 1 else t.primary_key[0],
             foreign_keys=[(fk.fields[0], fk.table, fk.columns[0]) for fk in t.foreign_keys],
             not_null=[f.name for f in t.fields if f.required],
         )
+        db.conn.execute(sql.rstrip().removesuffix(";") + (" WITHOUT ROWID" if t.without_rowid else ""))
     if indexes:
         create_indexes(db, all_tables)
 
@@ -459,3 +466,5 @@ def create_indexes(db: sqlite_utils.Database, all_tables: tuple[Table, ...]) -> 
     for t in all_tables:
         for cols in t.indexes:
             db[t.name].create_index(list(cols))
+        for col in t.sparse_indexes:
+            db.conn.execute(f'CREATE INDEX "idx_{t.name}_{col}" ON "{t.name}" ("{col}") WHERE "{col}" IS NOT NULL')

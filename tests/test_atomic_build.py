@@ -314,25 +314,73 @@ def test_schema_declares_keys_and_indexes(seeds_db):
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_foreign_keys_of_appended_rows_are_checked(seeds_db, tmp_path):
+def test_cells_are_kept_in_key_order_with_their_flags_indexed_where_set(seeds_db):
+    """``cells``, the largest table, is stored by its key (no rowid, no second copy of the key), and its mostly
+    empty ``flag`` column is indexed only where it holds a flag; lookups by report and by flag use them."""
+    db = sqlite_utils.Database(seeds_db)
+    assert db["cells"].pks == ["report_id", "family", "cell"]
+    assert db["cells"].schema.rstrip().endswith("WITHOUT ROWID")
+    assert db.execute("select name from sqlite_master where type = 'index' and tbl_name = 'cells'").fetchall() == [
+        ("idx_cells_flag",)], "no separate index of the key"
+    assert db.execute("select sql from sqlite_master where name = 'idx_cells_flag'").fetchone()[0].endswith(
+        'WHERE "flag" IS NOT NULL')
+    plans = {
+        q: " ".join(row[3] for row in db.execute(f"explain query plan {q}", ["x"]))
+        for q in ("select * from cells where report_id = ?", "select count(*) from cells where flag = ?")
+    }
+    assert plans == {
+        "select * from cells where report_id = ?": "SEARCH cells USING PRIMARY KEY (report_id=?)",
+        "select count(*) from cells where flag = ?": "SEARCH cells USING COVERING INDEX idx_cells_flag (flag=?)",
+    }
+    flagged, = db.execute("select count(*) from cells where flag is not null").fetchone()
+    assert 0 < flagged == sum(db.execute("select count(*) from cells where flag = ?", [f]).fetchone()[0]
+                              for (f,) in db.execute("select distinct flag from cells where flag is not null"))
+
+
+def _orphan(db: sqlite_utils.Database, table: str) -> None:
+    """Insert a copy of one of ``table``'s rows under a report id that no report has."""
+    row = db.execute(f"select * from [{table}] limit 1").fetchone()
+    cols = [c[1] for c in db.execute(f"pragma table_info([{table}])").fetchall()]
+    db[table].insert(dict(zip(cols, row)) | {"report_id": "no-such-report"})
+
+
+def _appended(seeds_db, tmp_path):
     from datasette_gaireports import pipeline
     from datasette_gaireports.database import all_tables
 
     pm = pipeline.plugin_manager()
     families = pipeline.families(pm)
-    tables = all_tables(families, pipeline.formats(pm))
-    appended = build_mod.appended_tables(families)
     copy = tmp_path / "copy.db"
     shutil.copy(seeds_db, copy)
-    db = sqlite_utils.Database(copy)
+    return sqlite_utils.Database(copy), all_tables(families, pipeline.formats(pm)), build_mod.appended_tables(families)
+
+
+def test_foreign_keys_of_appended_rows_are_checked(seeds_db, tmp_path):
+    """A table with a rowid: the rows after its last rowid before the build."""
+    db, tables, appended = _appended(seeds_db, tmp_path)
     assert build_mod.foreign_key_problems(db, tables, {}) == []
     before = build_mod._last_rowids(db, appended)
-    row = db.execute("select * from cells limit 1").fetchone()
-    cols = [c[1] for c in db.execute("pragma table_info(cells)").fetchall()]
-    orphan = dict(zip(cols, row)) | {"report_id": "no-such-report"}
-    db["cells"].insert(orphan)
-    assert build_mod.foreign_key_problems(db, tables, before) == [("cells", db.execute("select max(rowid) from cells").fetchone()[0], "reports")]
+    assert "checks" in before and "cells" not in before, "cells has no rowid"
+    _orphan(db, "checks")
+    assert build_mod.foreign_key_problems(db, tables, before) == [("checks", db.execute("select max(rowid) from checks").fetchone()[0], "reports")]
     assert build_mod.foreign_key_problems(db, tables, {}), "a full check finds it too"
     assert build_mod.foreign_key_problems(db, tables, build_mod._last_rowids(db, appended)) == [], (
         "rows from before the build are not read again"
     )
+
+
+def test_foreign_keys_of_rows_appended_to_a_table_without_rowid_are_logged_and_checked(seeds_db, tmp_path):
+    """``cells`` (WITHOUT ROWID): the rows inserted while a trigger logs their foreign keys."""
+    db, tables, appended = _appended(seeds_db, tmp_path)
+    before = build_mod._last_rowids(db, appended)
+    cells = [t for t in tables if t.name == "cells"]
+    with build_mod._new_rows_logged(db, cells) as logs:
+        assert build_mod.foreign_key_problems(db, tables, before, logs) == []
+        _orphan(db, "cells")
+        assert build_mod.foreign_key_problems(db, tables, before, logs) == [("cells", None, "reports")]
+    assert db.execute("select name from sqlite_temp_master").fetchall() == [], "the log and its trigger are gone"
+    with build_mod._new_rows_logged(db, cells) as logs:
+        assert build_mod.foreign_key_problems(db, tables, before, logs) == [], (
+            "rows from before the build are not read again"
+        )
+    assert build_mod.foreign_key_problems(db, tables, {}), "a full check finds it"
