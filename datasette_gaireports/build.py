@@ -703,8 +703,9 @@ def _last_rowids(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, i
         if n in have:
             try:
                 last[n] = db.conn.execute(f"select coalesce(max(rowid), 0) from [{n}]").fetchone()[0]
-            except sqlite3.OperationalError:  # a WITHOUT ROWID table: its new rows are logged instead
-                continue
+            except sqlite3.OperationalError as exc:  # a WITHOUT ROWID table: its new rows are logged instead
+                if "no such column: rowid" not in str(exc):
+                    raise
     return last
 
 
@@ -744,18 +745,17 @@ def foreign_key_problems(
         if t.name not in appended_after and t.name not in logs:
             problems += db.conn.execute(f"PRAGMA foreign_key_check([{t.name}])").fetchall()
             continue
-        source, rowid, after = (
-            (f"temp.[{logs[t.name]}]", "null", []) if t.name in logs
-            else (f"[{t.name}]", "c.rowid", [appended_after[t.name]])
-        )
+        if t.name in logs:  # every row of the log is new
+            source, rowid, newer, params = f"temp.[{logs[t.name]}]", "null", "", []
+        else:
+            source, rowid, newer, params = f"[{t.name}]", "c.rowid", "c.rowid > ? and ", [appended_after[t.name]]
         for fk in t.foreign_keys:
             cols = " and ".join(f"c.[{a}] = p.[{b}]" for a, b in zip(fk.fields, fk.columns))
             present = " and ".join(f"c.[{a}] is not null" for a in fk.fields)
-            newer = "c.rowid > ? and " if after else ""
             problems += db.conn.execute(
                 f"select distinct '{t.name}', {rowid}, '{fk.table}' from {source} c where {newer}{present} "
                 f"and not exists (select 1 from [main].[{fk.table}] p where {cols})",
-                after,
+                params,
             ).fetchall()
     return problems
 
