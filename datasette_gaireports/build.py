@@ -29,6 +29,7 @@ from .database import ReportRows, all_tables, init, report_rows, write_reports
 from .filecopy import copy_file
 from .finish import finish_database, identify_agencies
 from .hashcache import HashCache
+from .instances import equations
 from .layout import Family
 from .progress import Progress
 from .readers import Unreadable, read_bytes
@@ -397,15 +398,17 @@ def _sorted_sources(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return sorted(iter_sources(inputs), key=lambda item: item[1])
 
 
-def _reusable(db_path: Path, tables: tuple) -> bool:
-    """True where ``db_path`` is a database this version can update in place."""
+def _reusable(db_path: Path, tables: tuple, families: tuple[Family, ...]) -> bool:
+    """True where ``db_path`` is a database this version can update: it has every table, and its checks are
+    numbered by the equations of the same rules."""
     if not db_path.is_file():
         return False
     try:
         db = sqlite_utils.Database(db_path)
         try:
             have = set(db.table_names())
-            return all(t.name in have for t in tables)
+            return all(t.name in have for t in tables) and list(db["rule_instances"].rows_where(
+                order_by="instance")) == [e.row() for e in equations(families)]
         finally:
             db.close()
     except Exception:
@@ -616,7 +619,7 @@ def write_database(
     pm = pipeline.plugin_manager()
     families, formats = pipeline.families(pm), pipeline.formats(pm)
     tables = all_tables(families, formats)
-    incremental = not full and reports is None and _reusable(db_path, tables)
+    incremental = not full and reports is None and _reusable(db_path, tables, families)
     listing = sources if callable(sources) else lambda: list(sources or [])
     job = _Job(listing, reports, parser, jobs, dask, progress, families, tables)
     if incremental and in_place:

@@ -15,6 +15,7 @@ from .checks import Check
 from .crossrules import RULE_KINDS
 from .crossrules import RULES as CROSS_RULES
 from .formats import Format
+from .instances import InstanceKey, equations, instance_of, numbering
 from .layout import Family, Rule
 from .names import KINDS
 from .report import PARSER_VERSION, ParsedReport
@@ -63,6 +64,7 @@ def init(
             "kind": RULE_KINDS.get(rule.id, "within_report"),
         }
     db["rules"].insert_all(rule_rows[k] for k in sorted(rule_rows))
+    db["rule_instances"].insert_all(e.row() for e in equations(families))
 
 
 def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None]) -> list[dict]:
@@ -122,7 +124,8 @@ def report_rows(rep: ParsedReport, fam_by_name: dict[str, Family]) -> ReportRows
         for name in rep.families:
             rows[name] = _family_rows(fam_by_name[name], rep, values.get(name, {}))
         rows["cells"] = [cell_row(rep.report_id, c) for c in rep.cells]
-        rows["checks"] = [check_row(rep.report_id, c) for c in rep.checks]
+        numbers = numbering(fam_by_name.values())
+        rows["checks"] = [check_row(rep.report_id, c, numbers) for c in rep.checks]
     for t in SEARCHED:
         rows[fts_name(t.name)] = search_rows(t, rows[t.name])
     return rows
@@ -233,7 +236,8 @@ def cell_row(report_id: str, c: Cell) -> dict:
     }
 
 
-def check_row(report_id: str, c: Check) -> dict:
+def check_row(report_id: str, c: Check, numbers: dict[InstanceKey, int]) -> dict:
+    """The ``checks`` row of a check; ``numbers``: :func:`.instances.numbering` of the build's families."""
     return {
         "report_id": report_id,
         "rule": c.rule,
@@ -242,7 +246,7 @@ def check_row(report_id: str, c: Check) -> dict:
         "left": c.left,
         "right": c.right,
         "difference": c.difference,
-        "cells": json.dumps(c.cells),
+        "instance": instance_of(c, numbers),
         "missing": json.dumps(c.missing) if c.missing else None,
         "related_report_id": c.related,
         "note": c.note or None,

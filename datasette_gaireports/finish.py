@@ -18,6 +18,7 @@ from .checks import summary_status
 from .crossrules import ACROSS_YEARS
 from .crossyear import add_across_year_checks, pair_checks
 from .database import agency_rows, check_row, insert_rows
+from .instances import numbering
 from .layout import Family
 from .meta import Meta
 from .report import ParsedReport
@@ -130,6 +131,7 @@ def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...]
             loaded[row[0]] = _stored_report(db, row, families)
         return loaded[row[0]]
 
+    numbers = numbering(families)
     for (aid, year), rows in sorted(targets.items()):
         previous_rows = groups.get((aid, year - 1))
         if not previous_rows:
@@ -138,7 +140,7 @@ def refresh_across_years(db: sqlite_utils.Database, families: tuple[Family, ...]
         for row in rows:
             rep = load(row)
             for check in pair_checks(rep, previous):
-                added.append(check_row(rep.report_id, check))
+                added.append(check_row(rep.report_id, check, numbers))
                 touched.add(rep.report_id)
         loaded.clear()
     insert_rows(db, "checks", added)

@@ -340,6 +340,27 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             label_column="description_zh",
         ),
         Table(
+            "rule_instances",
+            "勾稽等式",
+            "The equations the checks evaluate: a rule's instance for one scope (and the formats that print "
+            "its cells), numbered",
+            (
+                I("instance", "等式编号", "Equation number, which a check refers to", required=True, minimum=1),
+                S("rule", "规则", "Rule id", required=True, enum=rule_ids),
+                S("scope", "范围", "The column, row or group the equation is about", required=True),
+                S("formats", "适用格式", "Formats whose reports are checked by this equation (comma-separated)"),
+                S("equation", "等式", "The equation in cell codes (left side, relation, right side)", required=True),
+                S("cells", "单元格", "Cells in the equation (JSON list, left side first; previous: marks the year "
+                  "before's report, prose: a figure stated in the text)", required=True),
+                I("left_cells", "左边单元格数", "How many of the cells, from the first, form the left side",
+                  required=True, minimum=1),
+            ),
+            ("instance",),
+            foreign_keys=(ForeignKey(("rule",), "rules", ("rule",)),),
+            label_column="equation",
+            facets=("rule",),
+        ),
+        Table(
             "checks",
             "勾稽检查",
             "One row per report, rule and scope: the outcome of a balance rule, a rule across years or a "
@@ -353,8 +374,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 Field("left", "number", "左边", "Sum of the left side's known cells"),
                 Field("right", "number", "右边", "Sum of the right side's known cells"),
                 Field("difference", "number", "差额", "left - right"),
-                S("cells", "单元格", "Cells in the equation (JSON list, left side first; previous: marks the year "
-                  "before's report, prose: a figure stated in the text)"),
+                I("instance", "等式编号", "The equation evaluated (rule_instances), which lists its cells",
+                  required=True, minimum=1),
                 S("missing", "空白单元格", "Cells that are blank (JSON list)"),
                 S("related_report_id", "对照报告", "For a rule across years: the same body's report for the year before"),
                 S("note", "说明", "The sentence a text figure was read from, or the reports compared across years"),
@@ -363,6 +384,7 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             foreign_keys=(
                 TO_REPORT,
                 ForeignKey(("rule",), "rules", ("rule",)),
+                ForeignKey(("instance",), "rule_instances", ("instance",)),
                 ForeignKey(("related_report_id",), "reports", ("report_id",)),
             ),
             indexes=(("rule", "status"), ("status",)),

@@ -308,7 +308,7 @@ def test_schema_declares_keys_and_indexes(seeds_db):
     assert db["checks"].pks == ["report_id", "rule", "scope"]
     fks = {(fk.column, fk.other_table) for fk in db["reports"].foreign_keys}
     assert fks == {("agency_id", "agencies"), ("format", "formats")}
-    assert {fk.other_table for fk in db["checks"].foreign_keys} == {"reports", "rules"}
+    assert {fk.other_table for fk in db["checks"].foreign_keys} == {"reports", "rules", "rule_instances"}
     indexed = {tuple(i.columns) for i in db["reports"].indexes}
     assert ("year",) in indexed and ("format",) in indexed
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []

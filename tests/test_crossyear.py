@@ -40,7 +40,8 @@ def build_pair(folder: Path, text_2021: str) -> sqlite_utils.Database:
 
 
 def checks_of(db: sqlite_utils.Database, source: str, rule: str) -> dict[str, dict]:
-    sql = "select c.* from checks c join reports r using (report_id) where r.source = ? and c.rule = ?"
+    sql = ("select c.*, i.cells, i.equation from checks c join reports r using (report_id)"
+           " join rule_instances i using (instance) where r.source = ? and c.rule = ?")
     return {c["scope"]: c for c in db.query(sql, [source, rule])}
 
 
@@ -72,6 +73,7 @@ def test_x1_passes_per_column_when_the_years_agree(matching):
         assert c["related_report_id"] == earlier
         assert "2020 report 2020.txt" in c["note"] and "2021 report 2021.txt" in c["note"]
         assert json.loads(c["cells"]) == [f"previous:carried_forward.{c['scope']}", f"carried_in.{c['scope']}"]
+        assert c["equation"] == f"previous:carried_forward.{c['scope']} = carried_in.{c['scope']}"
     assert checks_of(matching, "2020.txt", "X1") == {}, "checks belong to the later year's report"
 
 

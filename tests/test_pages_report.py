@@ -97,6 +97,8 @@ async def test_legend_lists_failing_rules_with_both_sides(corpus):
         assert '左边 <strong data-side="left">33</strong> ≠ 右边 <strong data-side="right">35</strong>' in body
         assert '差额 <strong data-side="difference">-2</strong>' in body
     assert 'href="#gr-L227"' in r2  # the 29 as printed, line 227 of the source
+    sides = re.findall(r"<li>([左右]) · ", r2)  # rule_instances.left_cells: the total alone on the left
+    assert sides[0] == "左" and set(sides[1:]) == {"右"} and len(sides) == 20
 
 
 @pytest.mark.asyncio

@@ -19,8 +19,8 @@ STATED = "受理公开政府信息申请42件"
 
 
 def p_checks(db: sqlite_utils.Database, source: str) -> dict[tuple[str, str], dict]:
-    sql = ("select c.* from checks c join reports r using (report_id) join rules u using (rule) "
-           "where r.source = ? and u.kind = 'text_vs_table'")
+    sql = ("select c.*, i.cells, i.left_cells from checks c join reports r using (report_id) join rules u using (rule)"
+           " join rule_instances i using (instance) where r.source = ? and u.kind = 'text_vs_table'")
     return {(c["rule"], c["scope"]): c for c in db.query(sql, [source])}
 
 
@@ -39,7 +39,7 @@ def test_agreement_passes_with_its_sentence(seeds_db):
     c = p_checks(db, "000_02a42f32ea1aea98.txt")[("P1", "requests_received")]
     assert (c["status"], c["left"], c["right"]) == ("pass", 42, 42)
     assert STATED in c["note"]
-    assert json.loads(c["cells"]) == ["prose:requests_received", "new.total"]
+    assert (json.loads(c["cells"]), c["left_cells"]) == (["prose:requests_received", "new.total"], 1)
 
 
 def test_disagreement_fails(stated_41):

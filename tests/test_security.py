@@ -186,11 +186,15 @@ def make_hostile_db(folder: Path, db: Path) -> None:
         " values (?, ?, '=', 'fail', ?, ?, ?, '2019')",
         [HOSTILE_RULE, H["rule.family"], H["rule.formula"], H["rule.description_zh"], H["rule.description_en"]],
     )
+    hostile_instance = conn.execute(
+        "insert into rule_instances (instance, rule, scope, formats, equation, cells, left_cells)"
+        " values ((select max(instance) + 1 from rule_instances), ?, ?, '2019', ?, ?, 1) returning instance",
+        [HOSTILE_RULE, HOSTILE_SCOPE, H["rule.formula"], json.dumps(["granted.natural_person", SCRIPT])],
+    ).fetchone()[0]
     conn.execute(
-        "insert into checks (report_id, rule, scope, status, left, right, difference, cells, missing, note)"
+        "insert into checks (report_id, rule, scope, status, left, right, difference, instance, missing, note)"
         " values (?, ?, ?, 'fail', 1, 2, -1, ?, ?, ?)",
-        [failing, HOSTILE_RULE, HOSTILE_SCOPE, json.dumps(["granted.natural_person", SCRIPT]), '{"not": "a list"}',
-         H["check.note"]],
+        [failing, HOSTILE_RULE, HOSTILE_SCOPE, hostile_instance, '{"not": "a list"}', H["check.note"]],
     )
     conn.execute("update checks set note = ? where report_id = ? and rule = 'R2'", [H["check.note"], failing])
     first_check = "update checks set status = ? where rowid = (select min(rowid) from checks where report_id = ?)"

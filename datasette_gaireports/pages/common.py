@@ -21,7 +21,7 @@ from .. import pipeline
 from ..layout import Family
 
 PLUGIN = "datasette-gaireports"
-REQUIRED_TABLES = frozenset({"reports", "agencies", "checks", "rules", "cells", "formats"})
+REQUIRED_TABLES = frozenset({"reports", "agencies", "checks", "rules", "rule_instances", "cells", "formats"})
 """A database is a gaireports database when it has all of these tables."""
 
 STATUS_ORDER = ("pass", "warning", "incomplete", "fail", "none")

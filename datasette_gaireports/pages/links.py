@@ -62,7 +62,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             return Markup('<a href="{}" title="机构页 (agency page)">{}</a>').format(page, value)
         if column == "agency_id":
             return Markup('{} <a href="{}">机构页 →</a>').format(agency_id, page)
-    if table == "checks" and {"report_id", "rule", "scope", "cells"} <= keys and column == "status":
+    if table == "checks" and {"report_id", "rule", "scope", "instance"} <= keys and column == "status":
         report_id = _get(row, "report_id")
         report_id = report_id.get("value") if isinstance(report_id, dict) else report_id
         if isinstance(report_id, str) and isinstance(value, str):

@@ -35,7 +35,7 @@ from .common import (
 )
 from .labels import cell_label, column_label, scope_label
 
-BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules")
+BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules", "rule_instances")
 
 REPORT_FIELDS = (
     "report_id", "source", "file_name", "status", "reason", "format", "year", "published", "agency_id",
@@ -341,17 +341,6 @@ class _Builder:
         return [head_row], body
 
 
-def _left_count(fam: Family | None, rule_id: str, scope: str, fmt: str | None, cells: list[str]) -> int | None:
-    """How many of a check's cells form its left side, from the rule in the family layout."""
-    for rule in fam.rules if fam else ():
-        if rule.id != rule_id:
-            continue
-        for inst in rule.instances:
-            if inst.scope == scope and fmt in inst.formats and list(inst.cells) == cells:
-                return len(inst.left)
-    return None
-
-
 def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dict) -> dict | None:
     """One family's table of a report, or ``None`` where the report has none."""
     if not rows or fmt not in fam.formats:
@@ -383,8 +372,11 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
     fams = families()
     checks = await src.rows(
         """
-        select c.*, ru.family, ru.relation, ru.severity, ru.description_zh, ru.description_en, ru.formula
-        from checks c left join rules ru on ru.rule = c.rule
+        select c.*, ru.family, ru.relation, ru.severity, ru.description_zh, ru.description_en, ru.formula,
+               ri.cells, ri.left_cells
+        from checks c
+        left join rules ru on ru.rule = c.rule
+        left join rule_instances ri on ri.instance = c.instance
         where c.report_id = ?
         """,
         [report_id],
@@ -413,6 +405,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
             "right": plain(c["right"]),
             "difference": plain(c["difference"]),
             "cells": cell_codes,
+            "left_cells": c["left_cells"] if isinstance(c["left_cells"], int) else None,
             "missing": json_list(c["missing"]),
             "check_url": urls.row(src.name, "checks", report_id, c["rule"], c["scope"]),
             "note": c.get("note"),
@@ -449,7 +442,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
     for entry in legend + warnings:
         placed = labels.get(entry["family"] or "", {})
         fam = fams.get(entry["family"] or "")
-        left = _left_count(fam, entry["rule"], entry["scope"], rep["format"], entry["cells"])
+        left = entry["left_cells"]
         entry["cell_details"] = [
             {
                 "cell": code,
