@@ -26,7 +26,9 @@ def family_tables(db: sqlite_utils.Database, fam: Family, report_id: str, fmt: s
         if not rows:
             return None
         return {name: _num(rows[0].get(name)) for name, _r, _c in fam.wide_columns()}
-    rows = list(db.query(f"select * from [{fam.name}] where report_id = ? order by rowid", [report_id]))
+    printed = {r.code: k for k, r in enumerate(fam.data_rows())}
+    rows = sorted(db.query(f"select * from [{fam.name}] where report_id = ?", [report_id]),
+                  key=lambda r: printed.get(r[fam.row_key], len(printed)))
     if not rows:
         return None
     if fam.shape == "long":
@@ -56,7 +58,7 @@ def report_object(db: sqlite_utils.Database, rep: dict, families: tuple[Family, 
             "right": _num(c["right"]),
         }
         for c in db.query(
-            "select rule, scope, status, left, right from checks where report_id = ? order by rule, rowid",
+            "select rule, scope, status, left, right from checks where report_id = ? order by rule, instance",
             [rep["report_id"]],
         )
     ]

@@ -151,6 +151,7 @@ def family_table(fam: Family) -> Table:
         primary_key=pk,
         foreign_keys=(TO_REPORT,),
         facets=(fam.row_key,) if fam.row_key else (),
+        without_rowid=True,  # read by report: its rows sit together, the key kept once
     )
 
 

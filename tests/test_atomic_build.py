@@ -332,6 +332,10 @@ def test_cells_are_kept_in_key_order_with_their_flags_indexed_where_set(seeds_db
         "select * from cells where report_id = ?": "SEARCH cells USING PRIMARY KEY (report_id=?)",
         "select count(*) from cells where flag = ?": "SEARCH cells USING COVERING INDEX idx_cells_flag (flag=?)",
     }
+    for fam in ("active", "requests", "review", "legacy"):  # the family tables too, read by report like cells
+        assert db[fam].schema.rstrip().endswith("WITHOUT ROWID"), fam
+        assert db.execute("select count(*) from sqlite_master where type = 'index' and tbl_name = ?",
+                          [fam]).fetchone() == (0,), f"{fam}: no separate index of the key"
     flagged, = db.execute("select count(*) from cells where flag is not null").fetchone()
     assert 0 < flagged == sum(db.execute("select count(*) from cells where flag = ?", [f]).fetchone()[0]
                               for (f,) in db.execute("select distinct flag from cells where flag is not null"))
