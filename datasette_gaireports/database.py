@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from operator import itemgetter
 
 import sqlite_utils
 
@@ -139,6 +141,9 @@ class ReportWriter:
         self.fam_by_name = {f.name: f for f in families}
         self.order = ("reports", "report_agencies", *self.fam_by_name, "cells", "checks")
         self.columns = {name: tuple(db[name].columns_dict) for name in self.order}
+        self.key_order = {name: itemgetter(*db[name].pks) for name in self.order if stored_by_key(db, name)}
+        """The tables stored in key order (``WITHOUT ROWID``): each batch of theirs goes in sorted by key, so the
+        pages it fills are filled whole rather than split at random places."""
         have = set(db.table_names())
         self.search = {fts_name(t.name): t for t in SEARCHED if fts_name(t.name) in have}
         """The index tables filled as their rows go in (none where the database has no search index)."""
@@ -162,12 +167,20 @@ class ReportWriter:
         """Insert the queued rows, table by table in foreign-key order."""
         for name in self.order:
             if self.batches.get(name):
+                if name in self.key_order:
+                    self.batches[name].sort(key=self.key_order[name])
                 insert_rows(self.db, name, self.batches[name], self.columns[name])
         for name, t in self.search.items():
             if self.batches.get(name):
                 insert_search_rows(self.db, t, self.batches[name])
         self.batches.clear()
         self.queued = 0
+
+
+def stored_by_key(db: sqlite_utils.Database, name: str) -> bool:
+    """True where table ``name`` is a ``WITHOUT ROWID`` table, its rows stored in primary-key order."""
+    (sql,) = db.execute("select sql from sqlite_master where type = 'table' and name = ?", [name]).fetchone()
+    return re.search(r"\)\s*WITHOUT\s+ROWID\s*;?\s*$", sql, re.I) is not None
 
 
 def insert_rows(

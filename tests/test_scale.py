@@ -158,6 +158,36 @@ def test_reports_stream_into_the_database(tmp_path):
     assert write_reports(db, [], families) == 0
 
 
+def test_each_batch_goes_into_a_table_stored_by_key_in_key_order(corpus, tmp_path, monkeypatch):
+    """``cells`` and the family tables (``WITHOUT ROWID``) fill their pages in order; the others keep the
+    order of the reports, whose rowids the search index follows."""
+    from datasette_gaireports import database, pipeline
+
+    inserted: dict[str, list[list[dict]]] = {}
+    real = database.insert_rows
+
+    def spy(db, name, rows, columns=None, batch=1000):
+        inserted.setdefault(name, []).append(list(rows))
+        real(db, name, rows, columns, batch)
+
+    monkeypatch.setattr(database, "insert_rows", spy)
+    build([corpus], tmp_path / "k.db", jobs=1)
+    assert {name for name, batches in inserted.items() if any(len(b) > 1 for b in batches)} >= {
+        "reports", "cells", "checks", "requests", "legacy"}
+    db = sqlite_utils.Database(tmp_path / "k.db")
+    for name, batches in inserted.items():
+        if name not in ("reports", "cells", "checks", *(f.name for f in pipeline.families())):
+            continue
+        by_key = database.stored_by_key(db, name)
+        assert by_key == (name not in ("reports", "checks")), name
+        for rows in batches:
+            keys = [tuple(r[k] for k in db[name].pks) for r in rows]
+            if by_key:
+                assert keys == sorted(keys), name
+    sources = [r["source"] for b in inserted["reports"] for r in b]
+    assert sources == sorted(sources), "reports go in in the order of their files"
+
+
 def test_cli_options(corpus, tmp_path):
     db = tmp_path / "c.db"
     runner = CliRunner()
