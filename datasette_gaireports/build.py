@@ -565,7 +565,7 @@ def _copy_and_start(db_path: Path, tmp: str, job: _Job) -> tuple[_Plan, Iterator
         reader.execute("begin")
         reader.execute("select count(*) from sqlite_master").fetchone()  # takes the shared lock
         with ThreadPoolExecutor(1) as copier:  # the kernel copies while the files are listed, hashed and parsed
-            copied = copier.submit(copy_file, db_path, tmp, stop)
+            copied = copier.submit(copy_file, db_path, tmp, stop, drop_source=True)
             try:
                 cache = HashCache.load(db_path)  # before the listing, which its entries must predate
                 plan = _plan_update(reader, job.sources, job.hashes(cache))

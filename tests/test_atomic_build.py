@@ -86,9 +86,9 @@ def _copying(monkeypatch, during) -> None:
     """Run ``during()`` inside the update's copy of the database, before the copy is made."""
     copy_file = build_mod.copy_file
 
-    def copy(src, dst, *rest):
+    def copy(src, dst, *rest, **options):
         during()
-        return copy_file(src, dst, *rest)
+        return copy_file(src, dst, *rest, **options)
 
     monkeypatch.setattr(build_mod, "copy_file", copy)
 
@@ -116,6 +116,20 @@ def test_the_copy_holds_off_an_update_in_place(tmp_path, monkeypatch):
         "select count(*) from reports where title = 'changed meanwhile'").fetchone()[0] == 0
 
 
+def test_the_copy_drops_the_replaced_database_from_the_page_cache(tmp_path, monkeypatch):
+    """The database an update replaces is read once, by the copy: its pages leave the page cache as they are
+    copied, and the update's database is the same."""
+    folder, db_path = _two_states(tmp_path)
+    asked = []
+    copy_file = build_mod.copy_file
+    monkeypatch.setattr(build_mod, "copy_file", lambda *a, **options: asked.append(options) or copy_file(*a, **options))
+    build([folder], db_path, full=False)
+    assert asked == [{"drop_source": True}]
+    fresh = tmp_path / "fresh.db"
+    build([folder], fresh)
+    assert content(db_path) == content(fresh)
+
+
 def test_failed_copy_leaves_the_database(tmp_path, monkeypatch):
     folder, db_path = _two_states(tmp_path)
     before = _digest(db_path)
@@ -130,7 +144,7 @@ def test_failed_copy_leaves_the_database(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g.db.")) == [".g.db.hashes.json"]
 
 
-def _no_clone(src, dst, stopped):
+def _no_clone(src, dst, stopped, copied):
     raise OSError(95, "no shared blocks on this file system (simulated)")
 
 

@@ -20,7 +20,7 @@ def source(tmp_path):
 
 
 def _refuse(code: int):
-    def way(src: int, dst: int, stopped) -> None:
+    def way(src: int, dst: int, stopped, copied) -> None:
         os.write(dst, b"half a copy")
         raise OSError(code, os.strerror(code))
 
@@ -54,8 +54,8 @@ def test_each_way_that_fails_leaves_nothing_behind_for_the_next(source, tmp_path
 def test_a_full_disk_is_not_tried_again(source, tmp_path, monkeypatch):
     tried = []
     monkeypatch.setattr(filecopy, "_clone", _refuse(errno.ENOSPC))
-    monkeypatch.setattr(filecopy, "_copy_range", lambda src, dst, stopped: tried.append("kernel"))
-    monkeypatch.setattr(filecopy, "_read_write", lambda src, dst, stopped: tried.append("read-write"))
+    monkeypatch.setattr(filecopy, "_copy_range", lambda src, dst, stopped, copied: tried.append("kernel"))
+    monkeypatch.setattr(filecopy, "_read_write", lambda src, dst, stopped, copied: tried.append("read-write"))
     monkeypatch.setattr(filecopy.sys, "platform", "linux")
     with pytest.raises(OSError) as raised:
         filecopy.copy_file(source, tmp_path / "copy.db")
@@ -95,3 +95,28 @@ def test_an_unset_stop_lets_the_copy_finish(source, tmp_path, monkeypatch):
     target = tmp_path / "copy.db"
     filecopy.copy_file(source, target, threading.Event())
     assert target.read_bytes() == source.read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
+@pytest.mark.parametrize("way", ["kernel", "read-write"])
+def test_the_source_leaves_the_page_cache_chunk_by_chunk_when_asked(source, tmp_path, monkeypatch, way):
+    monkeypatch.setattr(filecopy, "CHUNK", 2**20)
+    monkeypatch.setattr(filecopy, "_clone", _refuse(errno.EOPNOTSUPP))
+    if way == "read-write":
+        monkeypatch.setattr(filecopy, "_copy_range", _refuse(errno.EXDEV))
+    elif not hasattr(os, "copy_file_range"):
+        pytest.skip("no copy_file_range here")
+    advised: list[tuple[int, int, int, int]] = []
+    fadvise = os.posix_fadvise
+
+    def spy(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append((os.fstat(fd).st_ino, offset, length, advice))
+        fadvise(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", spy)
+    target = tmp_path / "copy.db"
+    assert filecopy.copy_file(source, target) == way and advised == [], "only when asked"
+    assert filecopy.copy_file(source, target, drop_source=True) == way
+    assert target.read_bytes() == source.read_bytes()
+    size, ino = source.stat().st_size, source.stat().st_ino
+    assert advised == [(ino, k * 2**20, min(2**20, size - k * 2**20), os.POSIX_FADV_DONTNEED) for k in range(4)]
