@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .checks import Check
 from .crossrules import RULES as CROSS_RULES
-from .layout import Family, Rule
+from .layout import Family, Instance, Rule
 
 InstanceKey = tuple[str, str, tuple[str, ...]]
 """(rule id, scope, cells): what identifies an equation."""
@@ -25,37 +25,31 @@ InstanceKey = tuple[str, str, tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Equation:
-    """One numbered equation of a rule."""
+    """One numbered equation: a rule's instance, its formats those of every instance with the same cells."""
 
     number: int
     rule: Rule
-    scope: str
-    left: tuple[str, ...]
-    right: tuple[str, ...]
-    formats: frozenset[str]
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        return self.left + self.right
+    instance: Instance
 
     @property
     def key(self) -> InstanceKey:
-        return (self.rule.id, self.scope, self.cells)
+        return (self.rule.id, self.instance.scope, self.instance.cells)
 
     def text(self) -> str:
         """The equation in cell codes, e.g. ``new.total = granted.total + partial.total``."""
-        return f"{' + '.join(self.left)} {self.rule.relation} {' + '.join(self.right)}"
+        return f"{' + '.join(self.instance.left)} {self.rule.relation} {' + '.join(self.instance.right)}"
 
     def row(self) -> dict:
         """Its ``rule_instances`` row."""
+        inst = self.instance
         return {
             "instance": self.number,
             "rule": self.rule.id,
-            "scope": self.scope,
-            "formats": ",".join(sorted(self.formats)),
+            "scope": inst.scope,
+            "formats": ",".join(sorted(inst.formats)),
             "equation": self.text(),
-            "cells": json.dumps(list(self.cells), ensure_ascii=False),
-            "left_cells": len(self.left),
+            "cells": json.dumps(list(inst.cells), ensure_ascii=False),
+            "left_cells": len(inst.left),
         }
 
 
@@ -66,9 +60,13 @@ def equations(families: Iterable[Family]) -> tuple[Equation, ...]:
         for inst in rule.instances:
             key = (rule.id, inst.scope, inst.cells)
             seen = found.get(key)
-            number = seen.number if seen else len(found) + 1
-            formats = inst.formats | seen.formats if seen else inst.formats
-            found[key] = Equation(number, rule, inst.scope, inst.left, inst.right, frozenset(formats))
+            if seen is None:
+                found[key] = Equation(len(found) + 1, rule, inst)
+            elif seen.instance.left != inst.left:
+                raise ValueError(f"rule {rule.id}, scope {inst.scope}: two instances have the same cells on "
+                                 "different sides")
+            else:
+                found[key] = replace(seen, instance=replace(inst, formats=seen.instance.formats | inst.formats))
     return tuple(found.values())
 
 

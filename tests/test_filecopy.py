@@ -76,14 +76,19 @@ class _SetAfter(threading.Event):
         return super().is_set()
 
 
-@pytest.mark.parametrize("way", ["kernel", "read-write"])
-def test_a_stopped_copy_stops_at_the_next_chunk(source, tmp_path, monkeypatch, way):
+def _chunked(monkeypatch, way: str) -> None:
+    """Copy in chunks of 1 MiB, by ``way`` (``kernel`` or ``read-write``) alone."""
     monkeypatch.setattr(filecopy, "CHUNK", 2**20)
     monkeypatch.setattr(filecopy, "_clone", _refuse(errno.EOPNOTSUPP))
     if way == "read-write":
         monkeypatch.setattr(filecopy, "_copy_range", _refuse(errno.EXDEV))
     elif not hasattr(os, "copy_file_range"):
         pytest.skip("no copy_file_range here")
+
+
+@pytest.mark.parametrize("way", ["kernel", "read-write"])
+def test_a_stopped_copy_stops_at_the_next_chunk(source, tmp_path, monkeypatch, way):
+    _chunked(monkeypatch, way)
     target = tmp_path / "copy.db"
     with pytest.raises(filecopy.CopyStopped, match=f"stopped at byte {2 * 2**20} of {3 * 2**20 + 17}"):
         filecopy.copy_file(source, target, _SetAfter(2))
@@ -100,12 +105,7 @@ def test_an_unset_stop_lets_the_copy_finish(source, tmp_path, monkeypatch):
 @pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
 @pytest.mark.parametrize("way", ["kernel", "read-write"])
 def test_the_source_leaves_the_page_cache_chunk_by_chunk_when_asked(source, tmp_path, monkeypatch, way):
-    monkeypatch.setattr(filecopy, "CHUNK", 2**20)
-    monkeypatch.setattr(filecopy, "_clone", _refuse(errno.EOPNOTSUPP))
-    if way == "read-write":
-        monkeypatch.setattr(filecopy, "_copy_range", _refuse(errno.EXDEV))
-    elif not hasattr(os, "copy_file_range"):
-        pytest.skip("no copy_file_range here")
+    _chunked(monkeypatch, way)
     advised: list[tuple[int, int, int, int]] = []
     fadvise = os.posix_fadvise
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 import sqlite_utils
 
 from datasette_gaireports.build import build
 from datasette_gaireports.crossrules import RULES as CROSS_RULES
 from datasette_gaireports.instances import equations, numbering
+from datasette_gaireports.layout import Instance, sum_rule
 from datasette_gaireports.pipeline import families
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
@@ -25,10 +28,10 @@ def test_every_instance_of_the_layouts_is_one_numbered_equation():
     for rule in rules:
         for inst in rule.instances:
             e = by_key[(rule.id, inst.scope, inst.cells)]
-            assert inst.formats <= e.formats and (e.left, e.right) == (inst.left, inst.right)
+            assert inst.formats <= e.instance.formats and (e.instance.left, e.instance.right) == (inst.left, inst.right)
     # An instance that prints different rows in two formats is two equations (R2's 其他处理 rows).
-    r2_total = [e for e in eqs if e.rule.id == "R2" and e.scope == "total"]
-    assert sorted(",".join(sorted(e.formats)) for e in r2_total) == ["2019", "2021"]
+    r2_total = [e for e in eqs if e.rule.id == "R2" and e.instance.scope == "total"]
+    assert sorted(",".join(sorted(e.instance.formats)) for e in r2_total) == ["2019", "2021"]
     assert numbering(fams) is numbering(tuple(fams)), "worked out once per set of families"
     assert equations(fams) == eqs, "the same rules give the same numbers"
 
@@ -61,3 +64,12 @@ def test_an_update_onto_other_equations_rebuilds_in_full(tmp_path):
     assert not summary.incremental and summary.skipped == 0
     assert list(sqlite_utils.Database(db_path)["rule_instances"].rows) == expected
     assert build([folder], db_path, full=False).incremental, "the rebuilt database is updated as usual"
+
+
+def test_two_instances_with_the_same_cells_on_different_sides_are_a_layout_error():
+    rule = sum_rule("Z1", "requests", "", "", "a = b + c", [
+        Instance("total", ("a",), ("b", "c"), frozenset({"2019"})),
+        Instance("total", ("a", "b"), ("c",), frozenset({"2021"})),
+    ])
+    with pytest.raises(ValueError, match="rule Z1, scope total: two instances have the same cells"):
+        equations([SimpleNamespace(rules=(rule,))])
