@@ -10,9 +10,9 @@ never clones; ``FICLONE`` and ``copy_file_range`` do where they can, and
 A copy that is not a clone goes in chunks and stops at the next one once its
 ``stop`` event is set: an interrupted update does not wait for the whole file.
 With ``drop_source``, each chunk of the source leaves the page cache once copied
-(``POSIX_FADV_DONTNEED``): the copy of a database about to be replaced takes the
-memory of pages nobody reads again rather than making the kernel reclaim others,
-and replacing the file then frees fewer cached pages.
+(``POSIX_FADV_DONTNEED``): nobody reads the pages of a database about to be
+replaced again, the copy's own pages take their memory, and replacing the file
+then frees fewer cached pages (the README gives what it saved).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def _read_write(src: int, dst: int, stopped: Callable[[], bool], copied: Callabl
         done += len(block)
 
 
-def _dropper(drop: bool) -> Callable[[int, int], Callable[[int, int], None]]:
+def _dropper(drop: bool) -> Callable[[int], Callable[[int, int], None]]:
     """Given the source's descriptor, what to do with each (offset, length) copied of it."""
     if not drop or not hasattr(os, "posix_fadvise"):
         return lambda src: lambda offset, length: None
