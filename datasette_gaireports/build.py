@@ -25,7 +25,7 @@ import sqlite_utils
 
 from . import pipeline
 from .changes import IN_IDS, Changes, as_param
-from .database import ReportRows, all_tables, init, report_rows, write_reports
+from .database import ReportRows, all_tables, init, report_rows, stored_by_key, write_reports
 from .filecopy import copy_file
 from .finish import finish_database, identify_agencies
 from .hashcache import HashCache
@@ -701,15 +701,11 @@ def appended_tables(families: tuple[Family, ...]) -> tuple[str, ...]:
 def _last_rowids(db: sqlite_utils.Database, names: Iterable[str]) -> dict[str, int]:
     """Table → its last rowid, for the tables of ``names`` the database has with a rowid."""
     have = set(db.table_names())
-    last = {}
-    for n in names:
-        if n in have:
-            try:
-                last[n] = db.conn.execute(f"select coalesce(max(rowid), 0) from [{n}]").fetchone()[0]
-            except sqlite3.OperationalError as exc:  # a WITHOUT ROWID table: its new rows are logged instead
-                if "no such column: rowid" not in str(exc):
-                    raise
-    return last
+    return {
+        n: db.conn.execute(f"select coalesce(max(rowid), 0) from [{n}]").fetchone()[0]
+        for n in names
+        if n in have and not stored_by_key(db, n)  # a WITHOUT ROWID table: its new rows are logged instead
+    }
 
 
 @contextmanager
