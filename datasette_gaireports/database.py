@@ -193,12 +193,18 @@ def insert_rows(
     """
     cols = columns or tuple(db[name].columns_dict)
     sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
+    known = frozenset(cols)
+    values = itemgetter(*cols) if len(cols) > 1 else lambda row: (row[cols[0]],)
     it = iter(rows)
     while part := list(islice(it, batch)):
-        unknown = set().union(*(row.keys() for row in part)).difference(cols)
-        if unknown:
+        if not all(map(known.issuperset, part)):
+            unknown = set().union(*part).difference(cols)
             raise ValueError(f"rows for table {name} have no such columns: {sorted(unknown)}")
-        db.conn.executemany(sql, [tuple(map(row.get, cols)) for row in part])
+        try:
+            params = list(map(values, part))
+        except KeyError:  # a row leaving a column out: null there
+            params = [tuple(map(row.get, cols)) for row in part]
+        db.conn.executemany(sql, params)
 
 
 def report_row(rep: ParsedReport, aid: str | None) -> dict:

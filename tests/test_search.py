@@ -9,7 +9,8 @@ import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
-from datasette_gaireports.search import fts_tables, trigram_available
+from datasette_gaireports.schema import tables
+from datasette_gaireports.search import create_search, fts_tables, insert_search_rows, search_rows, trigram_available
 
 ROOT = Path(__file__).parent.parent
 TRADITIONAL = "002_87372135737a189f.txt"  # prints 衡陽應急微博 in traditional characters
@@ -33,6 +34,21 @@ def test_index_is_fts5_trigram_over_every_report(seeds_db):
     assert "fts5" in sql.lower() and "trigram" in sql
     indexed = {r for (r,) in db.execute("select rowid from reports_fts")}
     assert indexed == {r for (r,) in db.execute("select rowid from reports")}
+
+
+def test_index_rows_go_under_their_rows_rowid_and_need_their_row():
+    reports = next(t for t in tables((), ()) if t.name == "reports")
+    db = sqlite_utils.Database(memory=True)
+    db.execute("create table reports (report_id text primary key, title text, agency_printed text, text text)")
+    create_search(db, [reports])
+    rows = [{"report_id": rid, "title": f"{rid}年度報告", "agency_printed": None, "text": f"{rid} 應急微博"}
+            for rid in ("b", "a", "c")]
+    db["reports"].insert_all(rows)
+    insert_search_rows(db, reports, search_rows(reports, rows[::-1]))
+    assert db.execute("select r.report_id, f.title, f.text from reports_fts f join reports r on r.rowid = f.rowid "
+                      "order by r.report_id").fetchall() == [(r, f"{r}年度报告", f"{r} 应急微博") for r in "abc"]
+    with pytest.raises(ValueError, match="no row of table reports"):
+        insert_search_rows(db, reports, search_rows(reports, [{"report_id": "z", "title": "", "text": ""}]))
 
 
 async def _search(ds: Datasette, db: str, q: str) -> list[str]:
