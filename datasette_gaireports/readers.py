@@ -85,7 +85,26 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 """Every byte but the control bytes a text file does not hold (tab, newlines and form feed are text)."""
 
 
+_ASCII = re.compile(r"[\x00-\x7f]+")
+SCORED_CHARS = 4000
+"""A decoding is scored on its first characters outside ASCII, this many: the markup, figures and spaces
+two decodings share tell them apart no better, and a page's head can hold tens of thousands of them."""
+_CHUNK = 20000
+
+
+def _scored_part(text: str) -> str:
+    part = ""
+    for start in range(0, len(text), _CHUNK):
+        part += _ASCII.sub("", text[start:start + _CHUNK])
+        if len(part) >= SCORED_CHARS:
+            break
+    return part[:SCORED_CHARS]
+
+
 def _score(text: str) -> float:
+    """How much a decoding reads like Chinese: common characters, then any CJK, against replacement and
+    private-use characters, per character scored."""
+    text = _scored_part(text)
     cjk = len(_CJK_CHAR.findall(text))
     common = len(_COMMON_CHAR.findall(text))
     bad = text.count("\ufffd") + len(_PRIVATE_CHAR.findall(text))
@@ -109,11 +128,11 @@ def decode(data: bytes) -> tuple[str, str]:
     if len(decoded) == 1:
         return decoded[0]
     if decoded:
-        return max(decoded, key=lambda d: _score(d[0][:20000]))
+        return max(decoded, key=lambda d: _score(d[0]))
     scored = []
     for enc in ("gb18030", "utf-8", "big5"):
         text = data.decode(enc, errors="replace")
-        scored.append((_score(text[:20000]), text, enc))
+        scored.append((_score(text), text, enc))
     score, text, enc = max(scored, key=lambda s: s[0])
     return text, f"{enc} (with replacements)"
 

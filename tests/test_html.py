@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datasette_gaireports import pipeline
 from datasette_gaireports.readers import read_bytes
 from datasette_gaireports.report import ParsedReport, parse_file
@@ -215,6 +217,25 @@ def test_big5_traditional_page():
     assert (rep.format, rep.meta.agency, rep.meta.year) == ("2021", "临朐县教育体育局", 2021)
     assert rep.meta.published == "2022-01-26"
     assert rep.values()["requests"]["total_handled.total"] == 33
+
+
+def test_big5_page_behind_a_long_head_of_markup():
+    import opencc
+
+    script = "<script>var menu = [" + ",".join(f"'item{k}'" for k in range(3000)) + "];</script>"
+    text = opencc.OpenCC("s2tw").convert(_gbk_page().replace("gb2312", "big5")).replace("<head>", "<head>" + script)
+    assert re.search("[^\x00-\x7f]", text).start() > 20000
+    data = text.encode("big5")
+    assert data.decode("gb18030"), "the bytes are also strict GB 18030: the decodings' scores choose"
+    rep = parse(data)
+    assert rep.encoding == "big5" and rep.meta.agency == "临朐县教育体育局"
+
+
+def test_a_decoding_is_scored_on_its_text_not_on_the_markup_it_shares():
+    from datasette_gaireports.readers import _score
+
+    words = "政府信息公开工作年度报告。本机关收到申请三十五件，均已按时答复。" * 20
+    assert _score(words) == _score("<div class='x'>  12 345 </div>\n" * 50 + words) > 0
 
 
 def test_tables_published_as_images_give_prose_never_invented_numbers():
