@@ -79,8 +79,7 @@ def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None
             row[name] = values.get(name)
         return [row]
     out = []
-    for r in fam.data_rows(fmt):
-        cells = [fam.cell_code(r.code, c) for c in fam.row_columns(r, fmt)]
+    for r, label, cells in fam.printed_rows(fmt):
         if fam.shape == "long":
             if r.code not in values and fmt == "prose":
                 continue
@@ -88,17 +87,17 @@ def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None
                 {
                     "report_id": rep.report_id,
                     fam.row_key: r.code,
-                    "label": r.label_for(fmt),
+                    "label": label,
                     "value": values.get(r.code),
                     "unit": units.get(r.code) or r.unit,
                     "sentence": sentences.get(r.code),
                 }
             )
             continue
-        row = {"report_id": rep.report_id, fam.row_key: r.code, "label": r.label_for(fmt)}
-        for c in fam.row_columns(r, fmt):
-            row[c] = values.get(fam.cell_code(r.code, c))
-        row["unit"] = next((units[c] for c in cells if c in units), None)
+        row = {"report_id": rep.report_id, fam.row_key: r.code, "label": label}
+        for column, cell in cells:
+            row[column] = values.get(cell)
+        row["unit"] = next((units[cell] for _c, cell in cells if cell in units), None)
         out.append(row)
     return out
 

@@ -9,6 +9,7 @@ description.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Shape = Literal["matrix", "wide", "long"]
@@ -148,6 +149,21 @@ class Family:
         if self.shape == "wide":
             return f"{row}_{column}"
         return row
+
+    def printed_rows(self, fmt: str) -> tuple[tuple[Row, str, tuple[tuple[str, str], ...]], ...]:
+        """:meth:`data_rows` of ``fmt`` with what a report's rows are written from: (row, its label in ``fmt``,
+        its (column, cell code) pairs); worked out once per format."""
+        found = self._printed_rows.get(fmt)
+        if found is None:
+            found = self._printed_rows[fmt] = tuple(
+                (r, r.label_for(fmt), tuple((c, self.cell_code(r.code, c)) for c in self.row_columns(r, fmt)))
+                for r in self.data_rows(fmt)
+            )
+        return found
+
+    @cached_property
+    def _printed_rows(self) -> dict[str, tuple[tuple[Row, str, tuple[tuple[str, str], ...]], ...]]:
+        return {}
 
     def cell_codes(self, fmt: str) -> tuple[str, ...]:
         return tuple(
