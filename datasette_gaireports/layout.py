@@ -166,11 +166,8 @@ class Family:
         return {}
 
     def cell_codes(self, fmt: str) -> tuple[str, ...]:
-        return tuple(
-            self.cell_code(r.code, c)
-            for r in self.data_rows(fmt)
-            for c in self.row_columns(r, fmt)
-        )
+        """The codes of the cells ``fmt`` prints, in printed order."""
+        return tuple(cell for _row, _label, cells in self.printed_rows(fmt) for _column, cell in cells)
 
     def split_cell(self, cell: str) -> tuple[str, str]:
         """Inverse of :meth:`cell_code`: (row code, column code)."""
