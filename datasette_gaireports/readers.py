@@ -58,6 +58,8 @@ _BLOCK = frozenset(
     "blockquote pre dd dt dl center form hr title".split()
 )
 MAX_SPAN = 200
+_MARKER = re.compile(r"\ue000(\d+)\ue000")
+"""The line standing for a table in a page's flattened text: its number between private-use marks."""
 
 
 class Unreadable(Exception):
@@ -288,7 +290,7 @@ def read_html(text: str, encoding: str) -> Document:
     row_id = 0
     for raw_line in flat.splitlines():
         line = raw_line.strip()
-        m = re.fullmatch(r"\ue000(\d+)\ue000", line)
+        m = _MARKER.fullmatch(line) if line.startswith("\ue000") else None
         if m:
             k = int(m[1])
             for r, row in enumerate(grids[k], 1):
@@ -297,8 +299,8 @@ def read_html(text: str, encoding: str) -> Document:
                     continue
                 row_id += 1
                 lines.append(" | ".join(t for _c, t, _l in cells))
-                for c, cell, src_line in cells:
-                    tokens.append(Token(cell, src_line, f"table {k + 1}, row {r}, column {c + 1}", row=row_id, col=c))
+                place = f"table {k + 1}, row {r}, column "
+                tokens += [Token(cell, src_line, place + str(c + 1), row_id, c) for c, cell, src_line in cells]
             continue
         if line:
             lines.append(line)

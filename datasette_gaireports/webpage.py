@@ -45,7 +45,13 @@ _LABELS = sorted({label for _key, labels in FIELDS for label in labels} | set(OT
 _FIELD = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]?\s*")
 _KEY_OF = {label: key for key, labels in FIELDS for label in labels}
 _RANK = {label: rank for _key, labels in FIELDS for rank, label in enumerate(labels)}
-_CONTENT_CHAR = re.compile(r"[\u4e00-\u9fff0-9０-９]")
+_NOT_CONTENT = re.compile(r"[^\u4e00-\u9fff0-9０-９]+")
+"""What is not a content character (a Chinese character or a digit): the chrome heuristics weigh text by
+the content characters left when these runs are taken out."""
+
+
+def _content_chars(text: str) -> int:
+    return len(_NOT_CONTENT.sub("", text))
 
 
 def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
@@ -214,14 +220,13 @@ def measure(root: etree._Element, tables: set[etree._Element] | None = None) -> 
     of a tree holding ``root``, where known.
     """
     tables = figure_tables(root) if tables is None else {t for t in tables if _inside(t, root)}
-    count = _CONTENT_CHAR.findall
     with set_aside(root, tables) as aside:
         whole = {}
         for stand_in, table in aside.items():
-            total = len(count(_STRING(table)))
-            links = sum(len(count(_STRING(a))) for a in table.iter("a"))
+            total = _content_chars(_STRING(table))
+            links = sum(_content_chars(_STRING(a)) for a in table.iter("a"))
             whole[stand_in] = (total - links, total)
-        plain, total = _weights(root, whole, count)
+        plain, total = _weights(root, whole)
         for stand_in, table in aside.items():
             plain[table], total[table] = plain.pop(stand_in), total.pop(stand_in)
     return Shape(plain, total, tables)
@@ -247,10 +252,11 @@ def set_aside(root: etree._Element, tables: set[etree._Element]) -> Iterator[dic
 
 
 def _weights(
-    root: etree._Element, whole: dict[etree._Element, tuple[int, int]], count
+    root: etree._Element, whole: dict[etree._Element, tuple[int, int]]
 ) -> tuple[dict[etree._Element, int], dict[etree._Element, int]]:
     """Per element: content characters outside links, and all of them, in its subtree; the elements
     in ``whole`` are given theirs (plain, total)."""
+    count = _content_chars
     elements = list(root.iter(etree.Element))
     linked = {d for a in root.iter("a") for d in a.iter(etree.Element)}
     plain = dict.fromkeys(elements, 0)
@@ -262,7 +268,7 @@ def _weights(
             plain[el], total[el] = p, t
         else:
             text = el.text
-            own = len(count(text)) if text and not text.isspace() else 0
+            own = count(text) if text and not text.isspace() else 0
             p, t = plain[el], total[el]
             if own:
                 t += own
@@ -272,7 +278,7 @@ def _weights(
             continue
         parent = el.getparent()
         tail = el.tail
-        after = len(count(tail)) if tail and not tail.isspace() else 0
+        after = count(tail) if tail and not tail.isspace() else 0
         if p or after:
             plain[parent] += p + (0 if after == 0 or parent in linked else after)
             total[parent] += t + after
