@@ -25,9 +25,9 @@ from .webpage import (
     drop_link_lists,
     fields,
     figure_tables,
+    hold_out,
     measure,
     page_meta,
-    set_aside,
 )
 
 # Characters frequent in Chinese government prose; decoding candidates are scored by them.
@@ -80,9 +80,9 @@ class Document:
     headline or the page's ``<title>``)."""
 
 
-_COMMON_CHAR = re.compile("[" + "".join(sorted(_COMMON)) + "]")
-_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
-_PRIVATE_CHAR = re.compile("[\ue000-\uf8ff]")
+_NOT_COMMON = re.compile("[^" + "".join(sorted(_COMMON)) + "]+")
+_NOT_CJK = re.compile("[^\u4e00-\u9fff]+")
+_NOT_PRIVATE = re.compile("[^\ue000-\uf8ff]+")
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 """Every byte but the control bytes a text file does not hold (tab, newlines and form feed are text)."""
 
@@ -103,13 +103,18 @@ def _scored_part(text: str) -> str:
     return part[:SCORED_CHARS]
 
 
+def _count(others: re.Pattern, text: str) -> int:
+    """How many characters of ``text`` are left once the runs ``others`` matches are taken out."""
+    return len(others.sub("", text))
+
+
 def _score(text: str) -> float:
     """How much a decoding reads like Chinese: common characters, then any CJK, against replacement and
     private-use characters, per character scored."""
     text = _scored_part(text)
-    cjk = len(_CJK_CHAR.findall(text))
-    common = len(_COMMON_CHAR.findall(text))
-    bad = text.count("\ufffd") + len(_PRIVATE_CHAR.findall(text))
+    cjk = _count(_NOT_CJK, text)
+    common = _count(_NOT_COMMON, text)
+    bad = text.count("\ufffd") + _count(_NOT_PRIVATE, text)
     return (common * 2 + cjk * 0.1 - bad * 5) / max(len(text), 1)
 
 
@@ -259,19 +264,22 @@ def read_html(text: str, encoding: str) -> Document:
         raise Unreadable(f"HTML that cannot be parsed: {exc}") from exc
     texts: CellTexts = {}
     figures = figure_tables(root, texts)
-    with set_aside(root, figures):  # report tables hold no page metadata
-        meta = page_meta(root)
+    aside = hold_out(root, figures)  # report tables hold no page metadata and are no chrome
+    meta = page_meta(root)
     drop_chrome_tags(root, texts)
+    for table in aside.values():
+        drop_chrome_tags(table, texts)
     body = root.find("body")
     body = body if body is not None else root
-    shape = measure(body, figures)
+    shape = measure(body, figures.difference(aside.values()).union(aside), aside)
     main = content_root(body, shape)
     drop_link_lists(main, shape)
     grids: list[list[list[GridCell]]] = []
     for table in list(main.iter("table")):
         if table.find(".//table") is not None:
             continue
-        grids.append(_grid(table, texts if table in shape.figure_tables else None))  # drop_link_lists may change the others
+        held = aside.get(table)  # drop_link_lists may have changed the tables still in the tree
+        grids.append(_grid(held, texts) if held is not None else _grid(table))
         marker = etree.Element("span")
         marker.text = f"\n\ue000{len(grids) - 1}\ue000\n"
         marker.tail = table.tail

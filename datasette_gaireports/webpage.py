@@ -11,8 +11,6 @@ holding most of the page's text, widened to any figure table outside it);
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lxml import etree
@@ -211,44 +209,39 @@ def figure_tables(root: etree._Element, texts: CellTexts | None = None) -> set[e
     return {t for t, n in figures.items() if n >= FIGURE_CELLS and t not in above}
 
 
-def measure(root: etree._Element, tables: set[etree._Element] | None = None) -> Shape:
+def hold_out(root: etree._Element, tables: set[etree._Element]) -> dict[etree._Element, etree._Element]:
+    """Take each of ``tables`` under ``root`` with no table inside out of the tree, an empty ``<table>``
+    standing in its place: stand-in → table.
+
+    The page's metadata is never inside a table of figures and the chrome
+    heuristics never look inside one, so a report table is taken out once,
+    before them, and its grid is read from it where its stand-in is left.
+    """
+    aside: dict[etree._Element, etree._Element] = {}
+    for table in tables:
+        if table is root or not _inside(table, root) or table.find(".//table") is not None:
+            continue
+        stand_in = etree.Element("table")
+        stand_in.tail = table.tail  # replace() takes the table's tail out of the tree with it
+        table.getparent().replace(table, stand_in)
+        aside[stand_in] = table
+    return aside
+
+
+def measure(root: etree._Element, tables: set[etree._Element], aside: dict[etree._Element, etree._Element]) -> Shape:
     """Measure ``root``'s subtree (children are summed into parents, in reverse document order).
 
-    A table of figures with no table inside (a report table: most of a page's
-    elements) is measured whole, from its text, and its cells are not: the
-    chrome heuristics never look inside one. ``tables``: :func:`figure_tables`
-    of a tree holding ``root``, where known.
+    ``tables``: the tables of figures in the tree (:func:`figure_tables`, a
+    held-out table's stand-in in its place); ``aside``: :func:`hold_out`'s
+    stand-ins, each measured whole from its table's text.
     """
-    tables = figure_tables(root) if tables is None else {t for t in tables if _inside(t, root)}
-    with set_aside(root, tables) as aside:
-        whole = {}
-        for stand_in, table in aside.items():
-            total = _content_chars(_STRING(table))
-            links = sum(_content_chars(_STRING(a)) for a in table.iter("a"))
-            whole[stand_in] = (total - links, total)
-        plain, total = _weights(root, whole)
-        for stand_in, table in aside.items():
-            plain[table], total[table] = plain.pop(stand_in), total.pop(stand_in)
-    return Shape(plain, total, tables)
-
-
-@contextmanager
-def set_aside(root: etree._Element, tables: set[etree._Element]) -> Iterator[dict[etree._Element, etree._Element]]:
-    """Within the block, each of ``tables`` under ``root`` with no table inside stands out of the tree,
-    an empty ``<table>`` in its place: stand-in → table."""
-    aside: dict[etree._Element, etree._Element] = {}
-    try:
-        for table in tables:
-            if table is root or not _inside(table, root) or table.find(".//table") is not None:
-                continue
-            stand_in = etree.Element("table")
-            stand_in.tail = table.tail  # replace() takes the table's tail out of the tree with it
-            table.getparent().replace(table, stand_in)
-            aside[stand_in] = table
-        yield aside
-    finally:
-        for stand_in, table in aside.items():
-            stand_in.getparent().replace(stand_in, table)
+    whole = {}
+    for stand_in, table in aside.items():
+        total = _content_chars(_STRING(table))
+        links = sum(_content_chars(_STRING(a)) for a in table.iter("a"))
+        whole[stand_in] = (total - links, total)
+    plain, total = _weights(root, whole)
+    return Shape(plain, total, {t for t in tables if _inside(t, root)})
 
 
 def _weights(
@@ -287,10 +280,9 @@ def _weights(
     return plain, total
 
 
-def content_root(body: etree._Element, shape: Shape | None = None) -> etree._Element:
+def content_root(body: etree._Element, shape: Shape) -> etree._Element:
     """The element holding the report: the deepest with most of the page's text outside links,
-    widened until it holds every table of figures on the page."""
-    shape = shape or measure(body)
+    widened until it holds every table of figures on the page (``shape``: :func:`measure` of ``body``)."""
     plain = shape.plain
     whole = plain.get(body, 0)
     node = body
@@ -308,9 +300,9 @@ def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
     return el is ancestor or any(a is ancestor for a in el.iterancestors())
 
 
-def drop_link_lists(root: etree._Element, shape: Shape | None = None) -> None:
-    """Remove blocks that are mostly links (menus, breadcrumbs, 上一篇/下一篇, related links, share bars)."""
-    shape = shape or measure(root)
+def drop_link_lists(root: etree._Element, shape: Shape) -> None:
+    """Remove blocks that are mostly links (menus, breadcrumbs, 上一篇/下一篇, related links, share bars);
+    ``shape``: :func:`measure` of a tree holding ``root``, its report tables held out."""
     plain, total = shape.plain, shape.total
     keep = set()
     for table in shape.figure_tables:
@@ -319,11 +311,10 @@ def drop_link_lists(root: etree._Element, shape: Shape | None = None) -> None:
             keep.add(table)
     gone: set[etree._Element] = set()
     blocks = ("div", "ul", "ol", "li", "p", "table", "tr", "td", "span", "dl", "dd", "section", "header")
-    with set_aside(root, shape.figure_tables):  # never looked inside
-        for el in list(root.iter(*blocks)):
-            if el in keep or el is root or el in gone or total.get(el, 0) == 0:
-                continue
-            links = total[el] - plain[el]
-            if links and links >= LINK_SHARE * total[el]:
-                gone.update(el.iter())
-                _drop(el)
+    for el in list(root.iter(*blocks)):
+        if el in keep or el is root or el in gone or total.get(el, 0) == 0:
+            continue
+        links = total[el] - plain[el]
+        if links and links >= LINK_SHARE * total[el]:
+            gone.update(el.iter())
+            _drop(el)
