@@ -32,7 +32,10 @@ OTHER_LABELS = ("类目名称", "主题分类", "体裁分类", "组配分类", 
 HEAD_FIELDS = {"articletitle": "title", "pubdate": "published", "contentsource": "publisher"}
 """``<meta name=…>`` tags of CMS pages → page metadata key (used where the page prints none)."""
 CHROME_TAGS = ("script", "style", "noscript", "iframe", "object", "svg", "nav", "footer", "aside",
-               "form", "button", "select", "input", "textarea", "head")
+               "button", "select", "input", "textarea", "head")
+"""Elements that never hold report text. A ``<form>`` is not one: a WebForms page (``.aspx``) wraps its
+whole body in one; a search or login form loses its controls here and its few words to the chrome
+heuristics."""
 CONTENT_SHARE = 0.6
 """The report body holds at least this share of a page's text (outside links)."""
 LINK_SHARE = 0.5

@@ -151,6 +151,18 @@ def test_table_split_over_two_tables_with_a_page_break_and_repeated_header():
     assert values["new.total"] == 35
 
 
+def test_page_wrapped_in_a_webforms_form_keeps_its_report():
+    body = f"<p>{TITLE}</p><p>三、收到和处理政府信息公开申请情况</p>" + table([*REQUEST_HEADER, *request_rows()])
+    html = page(body).replace("<body>", "<body><form name='form1' method='post' action='./show.aspx?id=17' id='form1'>"
+                              "<input type='hidden' name='__VIEWSTATE' value='/wEPDwUKLTk'>"
+                              "<div class='search'><form action='/search.aspx'>站内搜索<input name='q'>"
+                              "<button>搜索</button></form></div>").replace("</body>", "</form></body>")
+    rep = parse(html)
+    assert (rep.status, rep.format, rep.meta.agency) == ("parsed", "2021", "临朐县教育体育局")
+    assert rep.values()["requests"]["granted.natural_person"] == 20
+    assert "站内搜索" not in rep.text and "__VIEWSTATE" not in rep.text
+
+
 def test_nested_layout_tables_around_the_content():
     report = table([*REQUEST_HEADER, *request_rows()])
     html = (f"<html><head><meta charset='utf-8'></head><body><table width=1000><tr><td><a href='/'>首页</a></td></tr>"
