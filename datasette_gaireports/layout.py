@@ -55,9 +55,14 @@ class Row:
     level: int = 0
     """Indentation level on the reconstruction page (0 = top)."""
 
-    @property
+    @cached_property
     def formats(self) -> frozenset[str]:
         return frozenset(self.columns)
+
+    @cached_property
+    def width(self) -> int:
+        """The most value cells the row has in any format (with the unit cell of a long family's row)."""
+        return max((len(cols) for cols in self.columns.values()), default=0)
 
     def label_for(self, fmt: str) -> str:
         return self.labels.get(fmt, self.label)

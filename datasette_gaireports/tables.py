@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from .layout import Family, Row
@@ -64,8 +65,9 @@ class RowHit:
     header: dict[str, int] | None = None
     """Column code → the column its header stands in, for the table the row is in (where known)."""
 
-    @property
+    @cached_property
     def filled(self) -> int:
+        """How many of the slots hold a figure."""
         return sum(1 for s in self.slots if parse_value(s.text).is_number)
 
 
@@ -122,11 +124,6 @@ def _is_slot(text: str, family: Family) -> bool:
     if parse_value(text).flag != "not_a_number":
         return True
     return family.shape == "long" and is_unit(text)
-
-
-def _width(row: Row) -> int:
-    """The most value cells the row has in any format (plus the unit cell of long families)."""
-    return max((len(cols) for cols in row.columns.values()), default=0)
 
 
 def _text_in_value_cell(
@@ -201,19 +198,39 @@ def match_label(
     part of the label too.
     """
     first = tokens[i]
-    if len(first.text) > MAX_LABEL or parse_value(first.text).flag != "not_a_number":
+    if not _may_label(first.text):
         return None
-    prefixes = _memo("prefixes", index, lambda: frozenset(k[:n] for k in index for n in range(1, len(k) + 1)))
+    return _match_from(index, label_prefixes(index), tokens, i, end)
+
+
+def label_prefixes(index: dict[str, tuple[Entry, ...]]) -> frozenset[str]:
+    """Every prefix of every label key of ``index``."""
+    return _memo("prefixes", index, lambda: frozenset(k[:n] for k in index for n in range(1, len(k) + 1)))
+
+
+def _may_label(text: str) -> bool:
+    return len(text) <= MAX_LABEL and parse_value(text).flag == "not_a_number"
+
+
+def _match_from(
+    index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str], tokens: list[Token], i: int, end: int
+) -> tuple[tuple[Entry, ...], int, str] | None:
+    """:func:`match_label` where tokens[i] is known to be a text that may start a label."""
+    first = tokens[i]
+    row = first.row
     best = None
     text, parts, k = "", 0, i
-    while k < end and parts < MAX_LABEL_PARTS and _same_row(first, tokens[k]):
-        t = tokens[k].text
-        if parts and is_noise(t):
-            k += 1
-            continue
-        if len(t) > MAX_LABEL or parse_value(t).flag != "not_a_number":
-            break
-        text, parts, k = text + t, parts + 1, k + 1
+    while k < end and parts < MAX_LABEL_PARTS:
+        tok = tokens[k]
+        if parts:
+            if row is not None and tok.row != row:
+                break
+            if is_noise(tok.text):
+                k += 1
+                continue
+            if not _may_label(tok.text):
+                break
+        text, parts, k = text + tok.text, parts + 1, k + 1
         key = label_key(text)
         entries = index.get(key)
         if entries:
@@ -286,6 +303,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     if family.shape == "wide":
         return FamilyScan(family, {}, _first_run(family, tokens, begin, end), Counter())
     index = label_index(family)
+    prefixes = label_prefixes(index)
     headers = header_rows(family, tokens, begin, end) if family.shape == "matrix" else {}
     header: dict[str, int] = {}
     hits: dict[str, RowHit] = {}
@@ -301,7 +319,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             header.update(headers[tokens[i].row])  # type: ignore[index]
             i += 1
             continue
-        found = match_label(index, tokens, i, end)
+        found = _match_from(index, prefixes, tokens, i, end)
         if found is None:
             i += 1
             continue
@@ -311,7 +329,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             (e for e in entries if e.order > last), entries[0]
         )
         slots: list[Token] = []
-        width = _width(entry.row)
+        width = entry.row.width
         while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]):
             if not (_is_slot(tokens[j].text, family) or _text_in_value_cell(family, tokens, j, end, tok, slots, width)):
                 break
