@@ -31,6 +31,13 @@ def traditional_only() -> frozenset[str]:
     return frozenset(c for k, (c, s) in enumerate(zip(chars, simple)) if s != c and any(b[k] == c for b in backs))
 
 
+@lru_cache(maxsize=1)
+def _traditional_char() -> re.Pattern[str]:
+    """One of :func:`traditional_only` (a character class: a compact bitmap, where a set of thousands of
+    characters is looked up character by character)."""
+    return re.compile("[" + "".join(sorted(traditional_only())) + "]")
+
+
 def simplify(text: str) -> str:
     """Traditional to simplified characters (OpenCC ``t2s``), line by line.
 
@@ -38,11 +45,11 @@ def simplify(text: str) -> str:
     simplified text keeps the characters OpenCC would otherwise take for
     traditional ones (乾县 stays 乾县; 乾縣 becomes 乾县).
     """
-    trad = traditional_only()
-    if trad.isdisjoint(text):
+    trad = _traditional_char().search
+    if not trad(text):
         return text
     lines = text.split("\n")
-    todo = [k for k, line in enumerate(lines) if not trad.isdisjoint(line)]
+    todo = [k for k, line in enumerate(lines) if trad(line)]
     done = _T2S.convert("\n".join(lines[k] for k in todo)).split("\n")  # one call: OpenCC keeps line breaks
     if len(done) != len(todo):
         done = [_T2S.convert(lines[k]) for k in todo]
