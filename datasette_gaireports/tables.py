@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TypeVar
 
 from .layout import Family, Row
@@ -64,11 +63,8 @@ class RowHit:
     slots: list[Token]
     header: dict[str, int] | None = None
     """Column code → the column its header stands in, for the table the row is in (where known)."""
-
-    @cached_property
-    def filled(self) -> int:
-        """How many of the slots hold a figure."""
-        return sum(1 for s in self.slots if parse_value(s.text).is_number)
+    filled: int = 0
+    """How many of the slots hold a figure."""
 
 
 @dataclass
@@ -335,7 +331,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
                 break
             slots.append(tokens[j])
             j += 1
-        hit = RowHit(entry, tok, label_text, slots, dict(header) if tok.row is not None else None)
+        filled = sum(1 for s in slots if parse_value(s.text).is_number)
+        hit = RowHit(entry, tok, label_text, slots, dict(header) if tok.row is not None else None, filled)
         prev = hits.get(entry.row.code)
         if prev is None or (hit.filled, len(hit.slots)) >= (prev.filled, len(prev.slots)):
             hits[entry.row.code] = hit

@@ -165,7 +165,8 @@ def cell_text(el: etree._Element) -> str:
     text = el.text if len(el) == 0 else _STRING(el)
     if not text:
         return ""
-    return text if text.isalnum() else _SPACES.sub(" ", text).strip()  # a figure or a word has no space
+    text = text.strip()
+    return text if text.isalnum() else _SPACES.sub(" ", text)  # a figure or a word has no space inside
 
 
 FIGURE_CELLS = 10
