@@ -125,12 +125,11 @@ def page_meta(root: etree._Element) -> dict[str, str]:
 
 
 def drop_chrome_tags(root: etree._Element, texts: CellTexts | None = None) -> None:
-    """Remove scripts, styles, forms, ``nav``/``footer``/``aside`` and comments; ``texts`` forgets the text
-    of every cell that held a removed element (a comment is no part of a cell's text)."""
-    for el in list(root.iter(etree.Comment)):
-        _drop(el)
-    for el in list(root.iter(*CHROME_TAGS)):
-        if texts:
+    """Remove comments and :data:`CHROME_TAGS` (scripts, styles, form controls, ``nav``/``footer``/``aside``…),
+    in one walk; ``texts`` forgets the text of every cell that held a removed element (a comment is no
+    part of a cell's text)."""
+    for el in list(root.iter(etree.Comment, *CHROME_TAGS)):
+        if texts and el.tag is not etree.Comment:
             for cell in el.iterancestors("td", "th"):
                 texts.pop(cell, None)
         _drop(el)
@@ -255,7 +254,7 @@ def _weights(
     in ``whole`` are given theirs (plain, total)."""
     count = _content_chars
     elements = list(root.iter(etree.Element))
-    linked = {d for a in root.iter("a") for d in a.iter(etree.Element)}
+    linked = {d for a in elements if a.tag == "a" for d in a.iter(etree.Element)}
     plain = dict.fromkeys(elements, 0)
     total = dict.fromkeys(elements, 0)
     for el in reversed(elements):
