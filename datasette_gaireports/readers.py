@@ -195,14 +195,15 @@ GridCell = tuple[str, int, int]
 
 def _grid(table: etree._Element, texts: CellTexts | None = None) -> list[list[GridCell]]:
     """The table's grid; ``texts``: cell texts already read (:func:`.webpage.figure_tables`)."""
-    grid: dict[tuple[int, int], GridCell] = {}
-    rows = [tr for tr in table.iter("tr")]
+    rows = list(table.iter("tr"))
+    grid: list[list[GridCell | None]] = [[] for _ in rows]  # None: a position no cell has taken yet
     width = 0
     origin = 0
     for r, tr in enumerate(rows):
+        line = grid[r]
         c = 0
         for td in tr.iterchildren("td", "th"):
-            while (r, c) in grid:
+            while c < len(line) and line[c] is not None:
                 c += 1
             text = texts.get(td) if texts else None
             if text is None:
@@ -210,19 +211,27 @@ def _grid(table: etree._Element, texts: CellTexts | None = None) -> list[list[Gr
             origin += 1  # a number per source cell (id() of an lxml proxy can be reused once it is freed)
             rowspan, colspan = td.get("rowspan"), td.get("colspan")
             if rowspan is None and colspan is None:
-                grid[r, c] = (text, td.sourceline or 0, origin)
+                if c == len(line):
+                    line.append((text, td.sourceline or 0, origin))
+                else:
+                    line[c] = (text, td.sourceline or 0, origin)
                 c += 1
             else:
                 rowspan, colspan = _span(rowspan), _span(colspan)
-                line = td.sourceline or 0
+                source = td.sourceline or 0
                 numeric = parse_value(text).is_number
-                for dr in range(rowspan):
+                for dr in range(min(rowspan, len(rows) - r)):
+                    below = grid[r + dr]
                     for dc in range(colspan):
-                        copy = text if (dr == 0 and dc == 0) or not numeric else ""
-                        grid.setdefault((r + dr, c + dc), (copy, line, origin))
+                        at = c + dc
+                        if at >= len(below):
+                            below.extend([None] * (at + 1 - len(below)))
+                        if below[at] is None:
+                            below[at] = (text if (dr == 0 and dc == 0) or not numeric else "", source, origin)
                 c += colspan
             width = max(width, c)
-    return [[grid.get((r, c), ("", 0, 0)) for c in range(width)] for r in range(len(rows))]
+    blank: GridCell = ("", 0, 0)
+    return [[cell or blank for cell in line] + [blank] * (width - len(line)) for line in grid]
 
 
 def table_grid(table: etree._Element) -> list[list[tuple[str, int]]]:

@@ -78,8 +78,8 @@ def parse_document(
     Returns (format or None, cells, families present, metadata, reason).
     """
     meta = read_meta(doc.text, doc.page_meta)
-    starts = section_starts(families, doc.tokens)
     opens = may_open_row(doc.tokens)
+    starts = section_starts(families, doc.tokens, opens)
     scans = {f.name: scan(f, doc.tokens, *region(f.name, starts, len(doc.tokens)), opens) for f in families}
     rows = {name: s.rows_with_figures for name, s in scans.items()}
     votes = _votes(doc, format_markers)

@@ -148,12 +148,13 @@ def _same_row(label: Token, tok: Token) -> bool:
     return label.row is None or tok.row == label.row
 
 
-def section_starts(families: tuple[Family, ...], tokens: list[Token]) -> dict[str, int]:
-    """Index of the first token that is a family's section heading."""
+def section_starts(families: tuple[Family, ...], tokens: list[Token], opens: list[bool] | None = None) -> dict[str, int]:
+    """Index of the first token that is a family's section heading (``opens``: :func:`may_open_row` of the
+    tokens, where known: a figure, blank or dash is no heading)."""
     starts: dict[str, int] = {}
     keys = {k: f.name for f in families for k in f.sections}
     for i, tok in enumerate(tokens):
-        if len(tok.text) > 60:
+        if len(tok.text) > 60 or (opens is not None and not opens[i]):
             continue
         name = keys.get(label_key(tok.text))
         if name and name not in starts:
