@@ -183,7 +183,8 @@ class Shape:
 
     ``plain``: content characters outside links in each element's subtree;
     ``total``: all content characters in it; ``figure_tables``: tables with
-    :data:`FIGURE_CELLS` or more figure cells (nested tables' cells included).
+    :data:`FIGURE_CELLS` or more figure cells (nested tables' cells included),
+    as they stand in the tree (a held-out table by its stand-in).
     """
 
     plain: dict[etree._Element, int]
