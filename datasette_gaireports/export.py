@@ -26,7 +26,7 @@ def family_tables(db: sqlite_utils.Database, fam: Family, report_id: str, fmt: s
         if not rows:
             return None
         return {name: _num(rows[0].get(name)) for name, _r, _c in fam.wide_columns()}
-    printed = {r.code: k for k, r in enumerate(fam.data_rows())}
+    printed = fam.row_order
     rows = sorted(db.query(f"select * from [{fam.name}] where report_id = ?", [report_id]),
                   key=lambda r: printed.get(r[fam.row_key], len(printed)))
     if not rows:

@@ -79,11 +79,12 @@ def _read_write(src: int, dst: int, stopped: Callable[[], bool], copied: Callabl
         done += len(block)
 
 
-def _dropper(drop: bool) -> Callable[[int], Callable[[int, int], None]]:
-    """Given the source's descriptor, what to do with each (offset, length) copied of it."""
-    if not drop or not hasattr(os, "posix_fadvise"):
-        return lambda src: lambda offset, length: None
-    return lambda src: lambda offset, length: os.posix_fadvise(src, offset, length, os.POSIX_FADV_DONTNEED)
+def _after_copy(src: int, drop: bool) -> Callable[[int, int], None]:
+    """What to do with each (offset, length) of the source once copied: drop it from the page cache where
+    asked (and the system can), else nothing."""
+    if drop and hasattr(os, "posix_fadvise"):
+        return lambda offset, length: os.posix_fadvise(src, offset, length, os.POSIX_FADV_DONTNEED)
+    return lambda offset, length: None
 
 
 def copy_file(src: str | Path, dst: str | Path, stop: threading.Event | None = None, *,
@@ -94,7 +95,6 @@ def copy_file(src: str | Path, dst: str | Path, stop: threading.Event | None = N
     source's pages leave the page cache as they are copied (for a file the copy replaces).
     """
     stopped = stop.is_set if stop is not None else lambda: False
-    dropper = _dropper(drop_source)
     ways = []
     if sys.platform.startswith("linux"):
         ways.append(("clone", _clone))
@@ -102,16 +102,15 @@ def copy_file(src: str | Path, dst: str | Path, stop: threading.Event | None = N
         ways.append(("kernel", _copy_range))
     for name, way in ways:
         try:
-            _copy_with(way, src, dst, stopped, dropper)
+            _copy_with(way, src, dst, stopped, drop_source)
             return name
         except OSError as exc:  # not on this file system (or across two): the next way starts again from empty
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise
-    _copy_with(_read_write, src, dst, stopped, dropper)
+    _copy_with(_read_write, src, dst, stopped, drop_source)
     return "read-write"
 
 
-def _copy_with(way: Callable, src: str | Path, dst: str | Path, stopped: Callable[[], bool],
-               dropper: Callable[[int], Callable[[int, int], None]]) -> None:
+def _copy_with(way: Callable, src: str | Path, dst: str | Path, stopped: Callable[[], bool], drop: bool) -> None:
     with open(src, "rb") as fin, open(dst, "wb") as fout:
-        way(fin.fileno(), fout.fileno(), stopped, dropper(fin.fileno()))
+        way(fin.fileno(), fout.fileno(), stopped, _after_copy(fin.fileno(), drop))

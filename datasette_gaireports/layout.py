@@ -126,13 +126,23 @@ class Family:
     """Row code → the upper header it sits under in ``wide`` families (table 四's 行政诉讼)."""
 
     def row(self, code: str) -> Row:
-        return self._rows_by_code()[code]
+        return self._rows_by_code[code]
 
     def column(self, code: str) -> Column:
-        return {c.code: c for c in self.columns}[code]
+        return self._columns_by_code[code]
 
+    @cached_property
     def _rows_by_code(self) -> dict[str, Row]:
         return {r.code: r for r in self.rows}
+
+    @cached_property
+    def _columns_by_code(self) -> dict[str, Column]:
+        return {c.code: c for c in self.columns}
+
+    @cached_property
+    def row_order(self) -> dict[str, int]:
+        """Row code → its place among :meth:`data_rows` of every format: the order a report's rows are printed in."""
+        return {r.code: k for k, r in enumerate(self.data_rows())}
 
     @property
     def formats(self) -> frozenset[str]:

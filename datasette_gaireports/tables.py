@@ -290,7 +290,7 @@ def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> di
 def may_open_row(tokens: list[Token]) -> list[bool]:
     """Per token: whether it can start a row label (a short text that is no figure, blank or dash);
     worked out once per report for the scans of every family."""
-    return [len(t.text) <= MAX_LABEL and parse_value(t.text).flag == "not_a_number" for t in tokens]
+    return [_may_label(t.text) for t in tokens]
 
 
 def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[bool] | None = None) -> FamilyScan:
