@@ -192,17 +192,19 @@ def insert_rows(
     """
     cols = columns or tuple(db[name].columns_dict)
     sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
-    known = frozenset(cols)
     values = itemgetter(*cols) if len(cols) > 1 else lambda row: (row[cols[0]],)
     it = iter(rows)
     while part := list(islice(it, batch)):
-        if not all(map(known.issuperset, part)):
-            unknown = set().union(*part).difference(cols)
-            raise ValueError(f"rows for table {name} have no such columns: {sorted(unknown)}")
         try:
-            params = list(map(values, part))
+            params: list[tuple] | None = list(map(values, part))
         except KeyError:  # a row leaving a column out: null there
-            params = [tuple(map(row.get, cols)) for row in part]
+            params = None
+        # Where every row holds every column, only a row with more keys than columns can hold an unknown one.
+        if params is None or max(map(len, part)) > len(cols):
+            if unknown := set().union(*part).difference(cols):
+                raise ValueError(f"rows for table {name} have no such columns: {sorted(unknown)}")
+            if params is None:
+                params = [tuple(map(row.get, cols)) for row in part]
         db.conn.executemany(sql, params)
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from datasette_gaireports.build import Budget, build
 from datasette_gaireports.cli import cli
 from datasette_gaireports.corpus import generate_corpus
-from datasette_gaireports.database import ReportWriter, write_reports
+from datasette_gaireports.database import ReportWriter, insert_rows, write_reports
 from datasette_gaireports.report import ParsedReport, report_id
 from datasette_gaireports.search import FTS_SHADOW_SUFFIXES
 
@@ -156,6 +156,19 @@ def test_reports_stream_into_the_database(tmp_path):
     writer.flush()
     assert seen == [0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]
     assert write_reports(db, [], families) == 0
+
+
+def test_insert_rows_puts_null_for_a_left_out_column_and_refuses_an_unknown_one():
+    db = sqlite_utils.Database(memory=True)
+    db.execute("create table t (a integer, b text, c text)")
+    insert_rows(db, "t", [{"a": 1, "b": "x", "c": "y"}, {"a": 2, "c": "z"}, {"c": "w", "b": "v", "a": 3}], batch=2)
+    assert db.execute("select * from t order by a").fetchall() == [(1, "x", "y"), (2, None, "z"), (3, "v", "w")]
+    every_column_and_one_more = {"a": 4, "b": "x", "c": "y", "d": 1}
+    left_out_and_unknown = {"a": 5, "d": 1, "e": 2}
+    for rows in ([{"a": 0, "b": "", "c": ""}, every_column_and_one_more], [left_out_and_unknown]):
+        with pytest.raises(ValueError, match=r"rows for table t have no such columns: \['d'"):
+            insert_rows(db, "t", rows)
+    assert db.execute("select count(*) from t").fetchone() == (3,)
 
 
 def test_each_batch_goes_into_a_table_stored_by_key_in_key_order(corpus, tmp_path, monkeypatch):

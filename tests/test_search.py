@@ -10,7 +10,14 @@ import yaml
 from datasette.app import Datasette
 
 from datasette_gaireports.schema import tables
-from datasette_gaireports.search import create_search, fts_tables, insert_search_rows, search_rows, trigram_available
+from datasette_gaireports.search import (
+    HASH_BYTES,
+    create_search,
+    fts_tables,
+    insert_search_rows,
+    search_rows,
+    trigram_available,
+)
 
 ROOT = Path(__file__).parent.parent
 TRADITIONAL = "002_87372135737a189f.txt"  # prints 衡陽應急微博 in traditional characters
@@ -34,6 +41,7 @@ def test_index_is_fts5_trigram_over_every_report(seeds_db):
     assert "fts5" in sql.lower() and "trigram" in sql
     indexed = {r for (r,) in db.execute("select rowid from reports_fts")}
     assert indexed == {r for (r,) in db.execute("select rowid from reports")}
+    assert db.execute("select v from reports_fts_config where k = 'hashsize'").fetchone() == (HASH_BYTES,)
 
 
 def test_index_rows_go_under_their_rows_rowid_and_need_their_row():
