@@ -24,7 +24,6 @@ from .report import PARSER_VERSION, ParsedReport
 from .schema import Table, create_tables, tables
 from .search import create_search, fts_name, insert_search_rows, search_rows
 from .tables import Cell
-from .values import Number
 
 
 def all_tables(families: tuple[Family, ...], formats: tuple[Format, ...]) -> tuple[Table, ...]:
@@ -69,10 +68,24 @@ def init(
     db["rule_instances"].insert_all(e.row() for e in equations(families))
 
 
-def _family_rows(fam: Family, rep: ParsedReport, values: dict[str, Number | None]) -> list[dict]:
+class _CellsByFamily:
+    """What a family's rows are written from, per family: its cells' values, units and sentences."""
+
+    def __init__(self, rep: ParsedReport) -> None:
+        self.values = rep.values()
+        self.units: dict[str, dict[str, str]] = defaultdict(dict)
+        self.sentences: dict[str, dict[str, str]] = defaultdict(dict)
+        for c in rep.cells:
+            if c.unit:
+                self.units[c.family][c.cell] = c.unit
+            if c.sentence:
+                self.sentences[c.family][c.cell] = c.sentence
+
+
+def _family_rows(fam: Family, rep: ParsedReport, by_family: _CellsByFamily) -> list[dict]:
     fmt = rep.format or ""
-    units = {c.cell: c.unit for c in rep.cells if c.family == fam.name and c.unit}
-    sentences = {c.cell: c.sentence for c in rep.cells if c.family == fam.name and c.sentence}
+    values = by_family.values.get(fam.name, {})
+    units, sentences = by_family.units.get(fam.name, {}), by_family.sentences.get(fam.name, {})
     if fam.shape == "wide":
         row = {"report_id": rep.report_id}
         for name, _r, _c in fam.wide_columns():
@@ -121,9 +134,9 @@ def report_rows(rep: ParsedReport, fam_by_name: dict[str, Family]) -> ReportRows
         rows["report_agencies"] = [{"report_id": rep.report_id, "printed": rep.agency.printed or None}
                                    | _agency_row(rep.agency)]
     if rep.status == "parsed":
-        values = rep.values()
+        by_family = _CellsByFamily(rep)
         for name in rep.families:
-            rows[name] = _family_rows(fam_by_name[name], rep, values.get(name, {}))
+            rows[name] = _family_rows(fam_by_name[name], rep, by_family)
         rows["cells"] = [cell_row(rep.report_id, c) for c in rep.cells]
         numbers = numbering(fam_by_name.values())
         rows["checks"] = [check_row(rep.report_id, c, numbers) for c in rep.checks]

@@ -201,6 +201,10 @@ class Family:
 
     def wide_columns(self) -> tuple[tuple[str, Row, Column], ...]:
         """For ``wide`` families: (SQL column name, row, column) in printed order."""
+        return self._wide_columns
+
+    @cached_property
+    def _wide_columns(self) -> tuple[tuple[str, Row, Column], ...]:
         by_code = {c.code: c for c in self.columns}
         seen: dict[str, tuple[str, Row, Column]] = {}
         for r in self.data_rows():
