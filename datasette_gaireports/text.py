@@ -64,24 +64,26 @@ full-width and half-width forms."""
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
+def _fold_table() -> dict[str, str]:
+    """Character → its NFKC form, for the characters of :data:`_FOLDED_RANGES` NFKC changes. No form holds
+    a character of the table, so replacing one character never makes another to replace."""
     return {
-        c: folded for lo, hi in _FOLDED_RANGES for c in range(lo, hi)
+        chr(c): folded for lo, hi in _FOLDED_RANGES for c in range(lo, hi)
         if not 0xD800 <= c < 0xE000 and (folded := unicodedata.normalize("NFKC", chr(c))) != chr(c)
     }
 
 
 @lru_cache(maxsize=1)
 def _foldable() -> re.Pattern[str]:
-    """Runs of the characters :func:`_fold_table` changes."""
-    codes = sorted(_fold_table())
+    """One of the characters :func:`_fold_table` changes."""
+    codes = sorted(map(ord, _fold_table()))
     spans: list[list[int]] = []
     for c in codes:
         if spans and spans[-1][1] == c - 1:
             spans[-1][1] = c
         else:
             spans.append([c, c])
-    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in spans) + "]+")
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in spans) + "]")
 
 
 def fold(text: str) -> str:
@@ -89,12 +91,14 @@ def fold(text: str) -> str:
 
     Each character is first replaced by its own NFKC form, which leaves the
     text's NFKC unchanged; a text still not in NFKC after that (combining
-    marks, characters out of the table's ranges) is normalised whole. Only the
-    runs of characters that change are translated: in Chinese text they are a
-    few punctuation marks in a hundred characters.
+    marks, characters out of the table's ranges) is normalised whole. Each
+    distinct character that changes is replaced throughout at once: in
+    Chinese text they are a few punctuation marks, often repeated.
     """
     table = _fold_table()
-    folded = _foldable().sub(lambda m: m[0].translate(table), text)
+    folded = text
+    for char in set(_foldable().findall(text)):
+        folded = folded.replace(char, table[char])
     if not unicodedata.is_normalized("NFKC", folded):
         folded = unicodedata.normalize("NFKC", folded)
     return folded.replace("\u3000", " ")

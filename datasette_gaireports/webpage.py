@@ -44,6 +44,8 @@ MAX_FIELD = 80
 
 _LABELS = sorted({label for _key, labels in FIELDS for label in labels} | set(OTHER_LABELS), key=len, reverse=True)
 _FIELD = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]?\s*")
+_FIRST = frozenset(label[0] for label in _LABELS)
+"""The characters a label starts with: a text starting otherwise is no field (a cheaper test than the pattern)."""
 _KEY_OF = {label: key for key, labels in FIELDS for label in labels}
 _RANK = {label: rank for _key, labels in FIELDS for rank, label in enumerate(labels)}
 _NOT_CONTENT = re.compile(r"[^\u4e00-\u9fff0-9０-９]+")
@@ -60,7 +62,7 @@ def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
     as in a page's cells) a label and its value in the next text."""
     found: dict[str, tuple[int, int, str]] = {}
     for pos, frag in enumerate(frags):
-        if not _FIELD.match(frag):
+        if not frag or frag[0] not in _FIRST or not _FIELD.match(frag):
             continue
         matches = list(_FIELD.finditer(frag))
         for k, m in enumerate(matches):
@@ -93,8 +95,11 @@ def _fragments(root: etree._Element) -> list[str]:
     return out
 
 
+_VALUE_END = re.compile(r"\s{2,}|\u3000")
+
+
 def _clean_value(key: str, value: str) -> str | None:
-    value = re.split(r"\s{2,}|\u3000", value.strip())[0].strip(" :：")
+    value = _VALUE_END.split(value.strip(), 1)[0].strip(" :：")
     if key != "title":
         value = value.split(" ")[0] if key in ("index_no", "publisher") else value
     if not value:
