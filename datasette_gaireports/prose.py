@@ -56,8 +56,12 @@ _TRIGGER = re.compile(
 def sentences(text: str) -> list[tuple[int, str]]:
     """(line number, sentence) pairs of a text's lines that may state a figure."""
     out = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not _TRIGGER.search(normalise(line)):
+    lines = text.splitlines()
+    normalised = normalise(text).splitlines()  # the whole text's form is kept from reading its metadata
+    if len(normalised) != len(lines):
+        normalised = [normalise(line) for line in lines]
+    for lineno, (line, norm) in enumerate(zip(lines, normalised), 1):
+        if not _TRIGGER.search(norm):
             continue
         for m in _SENTENCE.finditer(line):
             s = m.group(0).strip()
