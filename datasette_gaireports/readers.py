@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from lxml import etree
 
@@ -258,6 +259,11 @@ def row_cells(row: list[GridCell]) -> list[tuple[int, str, int]]:
     return out
 
 
+_token = partial(tuple.__new__, Token)
+"""A :class:`Token` from a tuple of all its fields (skipping the named tuple's Python ``__new__``: a page's
+table cells are tens of thousands of tokens)."""
+
+
 def read_html(text: str, encoding: str) -> Document:
     """Read an HTML page: the report body found inside the site chrome, tables as grids, other blocks as lines.
 
@@ -312,12 +318,13 @@ def read_html(text: str, encoding: str) -> Document:
             k = int(m[1])
             for r, row in enumerate(grids[k], 1):
                 cells = row_cells(row)
-                if not any(t for _c, t, _l in cells):
+                row_texts = [t for _c, t, _l in cells]
+                if not any(row_texts):
                     continue
                 row_id += 1
-                lines.append(" | ".join(t for _c, t, _l in cells))
+                lines.append(" | ".join(row_texts))
                 place = f"table {k + 1}, row {r}, column "
-                tokens += [Token(cell, src_line, place + str(c + 1), row_id, c) for c, cell, src_line in cells]
+                tokens += [_token((cell, src_line, place + str(c + 1), row_id, c)) for c, cell, src_line in cells]
             continue
         if line:
             lines.append(line)
