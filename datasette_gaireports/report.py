@@ -14,7 +14,7 @@ from .layout import Family
 from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
 from .spam import spam_note
-from .tables import Cell, cells_of, opening_keys, region, scan, section_starts
+from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
@@ -78,7 +78,7 @@ def parse_document(
     Returns (format or None, cells, families present, metadata, reason).
     """
     meta = read_meta(doc.text, doc.page_meta)
-    opens = opening_keys(doc.tokens)
+    opens = may_open_row(doc.tokens)
     starts = section_starts(families, doc.tokens, opens)
     scans = {f.name: scan(f, doc.tokens, *region(f.name, starts, len(doc.tokens)), opens) for f in families}
     rows = {name: s.rows_with_figures for name, s in scans.items()}

@@ -148,22 +148,15 @@ def _same_row(label: Token, tok: Token) -> bool:
     return label.row is None or tok.row == label.row
 
 
-def section_starts(
-    families: tuple[Family, ...], tokens: list[Token], opens: list[str | None] | None = None
-) -> dict[str, int]:
-    """Index of the first token that is a family's section heading (``opens``: :func:`opening_keys` of the
+def section_starts(families: tuple[Family, ...], tokens: list[Token], opens: list[bool] | None = None) -> dict[str, int]:
+    """Index of the first token that is a family's section heading (``opens``: :func:`may_open_row` of the
     tokens, where known: a figure, blank or dash is no heading)."""
     starts: dict[str, int] = {}
     keys = {k: f.name for f in families for k in f.sections}
     for i, tok in enumerate(tokens):
-        if len(tok.text) > 60:
+        if len(tok.text) > 60 or (opens is not None and not opens[i]):
             continue
-        if opens is None:
-            name = keys.get(label_key(tok.text))
-        elif (key := opens[i]) is None:
-            continue
-        else:
-            name = keys.get(key)
+        name = keys.get(label_key(tok.text))
         if name and name not in starts:
             starts[name] = i
     return starts
@@ -294,18 +287,16 @@ def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> di
     return {r: cols for r, cols in found.items() if r in named and r not in numeric}
 
 
-def opening_keys(tokens: list[Token]) -> list[str | None]:
-    """Per token: its label key where it can start a row label (a short text that is no figure, blank or
-    dash), else ``None``; worked out once per report for the scans of every family."""
-    return [label_key(t.text) if _may_label(t.text) else None for t in tokens]
+def may_open_row(tokens: list[Token]) -> list[bool]:
+    """Per token: whether it can start a row label (a short text that is no figure, blank or dash);
+    worked out once per report for the scans of every family."""
+    return [_may_label(t.text) for t in tokens]
 
 
-def scan(
-    family: Family, tokens: list[Token], begin: int, end: int, opens: list[str | None] | None = None
-) -> FamilyScan:
+def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[bool] | None = None) -> FamilyScan:
     """Scan tokens[begin:end] for the family's rows (or, for wide families, its run of figures).
 
-    ``opens`` is :func:`opening_keys` of the tokens, where already known."""
+    ``opens`` is :func:`may_open_row` of the tokens, where already known."""
     if family.shape == "wide":
         return FamilyScan(family, {}, _first_run(family, tokens, begin, end), Counter())
     index = label_index(family)
@@ -316,11 +307,9 @@ def scan(
     votes: Counter = Counter()
     last = -1
     i = begin
-    opens = opens if opens is not None else opening_keys(tokens)
+    opens = opens if opens is not None else may_open_row(tokens)
     while i < end:
-        key = opens[i]
-        if key is None or (key not in index and len(key) > KEY_SLACK and key not in prefixes
-                           and tokens[i].row not in headers):  # no label of the family starts here
+        if not opens[i]:
             i += 1
             continue
         if tokens[i].row in headers:
