@@ -88,7 +88,7 @@ _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 """Every byte but the control bytes a text file does not hold (tab, newlines and form feed are text)."""
 
 
-_ASCII = re.compile(r"[\x00-\x7f]+")
+_ASCII_BYTES = bytes(range(128))
 SCORED_CHARS = 4000
 """A decoding is scored on its first characters outside ASCII, this many: the markup, figures and spaces
 two decodings share tell them apart no better, and a page's head can hold tens of thousands of them."""
@@ -96,9 +96,12 @@ _CHUNK = 20000
 
 
 def _scored_part(text: str) -> str:
+    """The first :data:`SCORED_CHARS` characters of ``text`` outside ASCII. Taken out of UTF-8 byte by byte
+    (every byte of a character outside ASCII is outside it too): twice as fast as a pattern."""
     part = ""
     for start in range(0, len(text), _CHUNK):
-        part += _ASCII.sub("", text[start:start + _CHUNK])
+        utf8 = text[start:start + _CHUNK].encode("utf-8", "surrogatepass")
+        part += utf8.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
         if len(part) >= SCORED_CHARS:
             break
     return part[:SCORED_CHARS]

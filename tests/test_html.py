@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from datasette_gaireports import pipeline
 from datasette_gaireports.readers import read_bytes
 from datasette_gaireports.report import ParsedReport, parse_file
@@ -248,6 +252,21 @@ def test_a_decoding_is_scored_on_its_text_not_on_the_markup_it_shares():
 
     words = "政府信息公开工作年度报告。本机关收到申请三十五件，均已按时答复。" * 20
     assert _score(words) == _score("<div class='x'>  12 345 </div>\n" * 50 + words) > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.one_of(st.characters(max_codepoint=0x7F), st.characters(min_codepoint=0x80),
+                         st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, exclude_categories=())),
+                max_size=60),
+       st.integers(1, 9), st.integers(1, 20))
+def test_the_scored_part_is_the_first_characters_outside_ascii(text, chunk, scored):
+    """Whatever the chunks the text is read in, across them (surrogates included)."""
+    from datasette_gaireports import readers
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(readers, "_CHUNK", chunk)
+        mp.setattr(readers, "SCORED_CHARS", scored)
+        assert readers._scored_part(text) == "".join(c for c in text if ord(c) > 0x7F)[:scored]
 
 
 def test_tables_published_as_images_give_prose_never_invented_numbers():
