@@ -205,7 +205,7 @@ class Family:
 
     @cached_property
     def _wide_columns(self) -> tuple[tuple[str, Row, Column], ...]:
-        by_code = {c.code: c for c in self.columns}
+        by_code = self._columns_by_code
         seen: dict[str, tuple[str, Row, Column]] = {}
         for r in self.data_rows():
             for cols in r.columns.values():

@@ -61,10 +61,10 @@ class RowHit:
     label: Token
     label_text: str
     slots: list[Token]
+    filled: int
+    """How many of the slots hold a figure."""
     header: dict[str, int] | None = None
     """Column code → the column its header stands in, for the table the row is in (where known)."""
-    filled: int = 0
-    """How many of the slots hold a figure."""
 
 
 @dataclass
@@ -333,7 +333,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             slots.append(tokens[j])
             j += 1
         filled = sum(1 for s in slots if parse_value(s.text).is_number)
-        hit = RowHit(entry, tok, label_text, slots, dict(header) if tok.row is not None else None, filled)
+        hit = RowHit(entry, tok, label_text, slots, filled, dict(header) if tok.row is not None else None)
         prev = hits.get(entry.row.code)
         if prev is None or (hit.filled, len(hit.slots)) >= (prev.filled, len(prev.slots)):
             hits[entry.row.code] = hit
