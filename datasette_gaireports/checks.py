@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from mypy_extensions import mypyc_attr
+
 from .crossrules import NONE_RULES, PROSE, TEXT_VS_TABLE, is_none_statement
 from .layout import Family, Instance, Rule
 from .tables import Cell
 from .values import Number
 
 
+@mypyc_attr(native_class=False)  # frozen native classes cannot be unpickled
 @dataclass(frozen=True)
 class Check:
     """The outcome of one rule instance on one report."""
@@ -40,9 +43,10 @@ def _tidy(x: Number) -> Number:
 
 
 def _side(cells: tuple[str, ...], values: Mapping[str, Number | None]) -> tuple[Number, list[str]]:
-    known = [values[c] for c in cells if values.get(c) is not None]
+    known: list[Number] = [v for c in cells if (v := values.get(c)) is not None]
     missing = [c for c in cells if values.get(c) is None]
-    return _tidy(sum(known)), missing  # type: ignore[arg-type]
+    total: Number = sum(known)
+    return _tidy(total), missing
 
 
 def evaluate(rule: Rule, inst: Instance, values: Mapping[str, Number | None]) -> Check:
@@ -57,7 +61,7 @@ def evaluate(rule: Rule, inst: Instance, values: Mapping[str, Number | None]) ->
     missing = tuple(miss_l + miss_r)
     if not missing:
         ok = left == right if rule.relation == "=" else left <= right
-        status = "pass" if ok else rule.severity
+        status: str = "pass" if ok else rule.severity
     elif rule.relation == "=" and not miss_l and right > left:
         status = rule.severity
     elif not miss_r and left > right:
@@ -110,8 +114,13 @@ def text_vs_table(fmt: str, values: Mapping[str, Mapping[str, Number | None]], f
 
 def summary_status(checks: Iterable[Check]) -> str:
     """A report's overall status: fail, else warning, else incomplete, else pass; none without checks."""
-    statuses = {c.status for c in checks}
+    return overall_status(c.status for c in checks)
+
+
+def overall_status(statuses: Iterable[str]) -> str:
+    """The overall status of checks with these statuses (see :func:`summary_status`)."""
+    seen = set(statuses)
     for s in ("fail", "warning", "incomplete", "pass"):
-        if s in statuses:
+        if s in seen:
             return s
     return "none"

@@ -10,8 +10,18 @@ import click
 from . import __version__
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .compiled import build_kind
+
+    click.echo(f"gaireports, version {__version__} (parsing modules: {build_kind()})")
+    ctx.exit()
+
+
 @click.group()
-@click.version_option(__version__, prog_name="gaireports")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version, and whether the parsing modules run compiled, and exit.")
 def cli() -> None:
     """Build, export and describe the database of 政府信息公开工作年度报告."""
 

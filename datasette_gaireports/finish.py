@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import sqlite_utils
 
 from .agencies import identify
 from .changes import IN_IDS, Changes, as_param
-from .checks import summary_status
+from .checks import overall_status
 from .crossrules import ACROSS_YEARS
 from .crossyear import add_across_year_checks, pair_checks
 from .database import agency_rows, check_row, insert_rows
@@ -154,13 +153,8 @@ def recount_checks(db: sqlite_utils.Database, report_ids: Iterable[str]) -> None
         statuses = [s for (s,) in db.conn.execute("select status from checks where report_id = ?", [rid])]
         db.conn.execute(
             "update reports set check_status = ?, checks_failed = ?, checks_incomplete = ? where report_id = ?",
-            [summary_status(_Status(s) for s in statuses), statuses.count("fail"), statuses.count("incomplete"), rid],
+            [overall_status(statuses), statuses.count("fail"), statuses.count("incomplete"), rid],
         )
-
-
-@dataclass(frozen=True)
-class _Status:
-    status: str
 
 
 def finish_database(db: sqlite_utils.Database, families: tuple[Family, ...], changes: Changes | None = None) -> None:

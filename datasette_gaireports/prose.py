@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mypy_extensions import mypyc_attr
+
 from .tables import Cell
 from .text import normalise
 
@@ -17,6 +19,7 @@ _N = r"(\d+)\s*(?:件|宗|条|个|份|次|起|项)"
 _NONE = r"(?:没有|未|无|均未|从未|尚未|不存在)"
 
 
+@mypyc_attr(native_class=False)  # frozen native classes cannot be unpickled
 @dataclass(frozen=True)
 class Pattern:
     code: str

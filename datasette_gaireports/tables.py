@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from mypy_extensions import mypyc_attr
+
 from .layout import Family, Row
 from .text import label_key
 from .tokens import Token
@@ -48,6 +50,7 @@ class Cell:
         return self.flag in ANOMALY_FLAGS
 
 
+@mypyc_attr(native_class=False)  # frozen native classes cannot be unpickled
 @dataclass(frozen=True)
 class Entry:
     order: int

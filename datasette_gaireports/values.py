@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mypy_extensions import mypyc_attr
+
 from .text import normalise
 
 UNITS = ("万元", "人次", "元", "条", "件", "次", "篇", "个", "人", "项", "宗", "份", "家", "期")
@@ -23,6 +25,7 @@ MAX_FIGURE = 10**15
 """Figures this large are no plausible count or amount (and overflow SQLite's integers)."""
 
 
+@mypyc_attr(native_class=False)  # frozen native classes cannot be unpickled
 @dataclass(frozen=True)
 class Value:
     """What a cell's text says: a number or ``None``, its unit, and a flag.

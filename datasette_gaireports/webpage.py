@@ -249,11 +249,11 @@ def measure(root: etree._Element, tables: set[etree._Element], aside: dict[etree
     held-out table's stand-in in its place); ``aside``: :func:`hold_out`'s
     stand-ins, each measured whole from its table's text.
     """
-    whole = {}
+    whole: dict[etree._Element, tuple[int, int]] = {}
     for stand_in, table in aside.items():
-        total = _content_chars(_text_of(table))
+        chars = _content_chars(_text_of(table))
         links = sum(_content_chars(_text_of(a)) for a in table.iter("a"))
-        whole[stand_in] = (total - links, total)
+        whole[stand_in] = (chars - links, chars)
     plain, total = _weights(root, whole)
     return Shape(plain, total, {t for t in tables if _inside(t, root)})
 
@@ -268,7 +268,7 @@ def _weights(
     linked = {d for a in elements if a.tag == "a" for d in a.iter(etree.Element)}
     plain = dict.fromkeys(elements, 0)
     total = dict.fromkeys(elements, 0)
-    for el in reversed(elements):
+    for el in elements[::-1]:
         if el in whole:
             p, t = whole[el]
             p = 0 if el in linked else p

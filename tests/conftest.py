@@ -15,9 +15,18 @@ from pathlib import Path
 import pytest
 from datasette_test import wait_until_responds
 
+import datasette_gaireports
 from datasette_gaireports.build import build
+from datasette_gaireports.compiled import stale_modules
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test compiled copies older than their sources (an edit since the last ``pip install -e .``)."""
+    stale = stale_modules(Path(datasette_gaireports.__file__).parent)
+    if stale:
+        pytest.exit(f"compiled copies older than their sources: {', '.join(stale)}; run `pip install -e .` again", 2)
 SEEDS = FIXTURES / "seeds"
 IMBALANCED_SOURCE = "imbalanced/000_imbalanced.txt"
 
