@@ -33,6 +33,7 @@ from pathlib import Path
 import httpx
 
 from datasette_gaireports.build import Parser, build
+from datasette_gaireports.compiled import build_kind
 from datasette_gaireports.corpus import generate_corpus
 from datasette_gaireports.hashcache import cache_path
 
@@ -267,7 +268,8 @@ def table(results: dict) -> str:
     t = results["throughput"]
     lines.append(f"throughput per core, reports per CPU second (N = {results['throughput_n']}: "
                  f"{t['html_files']} HTML, {t['text_files']} text files; median of {results['runs']} rounds, "
-                 "the parsers file by file in turn, the build in alternation with whole passes)")
+                 "the parsers file by file in turn, the build in alternation with whole passes; "
+                 f"parsing modules {results['parsing_modules']})")
     for key, label in (("ours_html", "gaireports parse + check, HTML"),
                        ("ours_html_build", "gaireports build --jobs 1, HTML (also writes)"),
                        ("ours_text", "gaireports parse + check, text"),
@@ -313,7 +315,7 @@ def main() -> None:
     sizes = sorted(set(args.n) | ({100_000} if args.national else set()))
     small = corpus(work, min(sizes))
     results: dict = {"runs": args.runs, "requests": max(50, args.requests), "cores": os.cpu_count(),
-                     "throughput_n": min(args.sample, min(sizes))}
+                     "throughput_n": min(args.sample, min(sizes)), "parsing_modules": build_kind()}
     results["throughput"] = throughput(sorted(small.iterdir())[: args.sample], args.runs, work)
     results["builds"] = []
     results["latency"] = {}
