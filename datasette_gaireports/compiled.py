@@ -34,14 +34,12 @@ def stale_modules(package_dir: Path) -> list[str]:
     In an editable install the compiled copies sit next to the sources and are
     the ones imported: after an edit, ``pip install -e .`` compiles them again.
     """
-    stale = []
-    for name in COMPILED:
-        source = package_dir / f"{name}.py"
-        for suffix in EXTENSION_SUFFIXES:
-            copy = package_dir / f"{name}{suffix}"
-            if copy.exists() and copy.stat().st_mtime < source.stat().st_mtime:
-                stale.append(name)
-    return stale
+    def stale(name: str) -> bool:
+        edited = (package_dir / f"{name}.py").stat().st_mtime
+        copies = (package_dir / f"{name}{suffix}" for suffix in EXTENSION_SUFFIXES)
+        return any(copy.exists() and copy.stat().st_mtime < edited for copy in copies)
+
+    return [name for name in COMPILED if stale(name)]
 
 
 def _is_extension(file: str | None) -> bool:

@@ -268,7 +268,7 @@ def _weights(
     linked = {d for a in elements if a.tag == "a" for d in a.iter(etree.Element)}
     plain = dict.fromkeys(elements, 0)
     total = dict.fromkeys(elements, 0)
-    for el in elements[::-1]:
+    for el in elements[::-1]:  # a reversed copy: mypyc 2.4 cannot compile reversed() over untyped elements
         if el in whole:
             p, t = whole[el]
             p = 0 if el in linked else p

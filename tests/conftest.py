@@ -20,6 +20,8 @@ from datasette_gaireports.build import build
 from datasette_gaireports.compiled import stale_modules
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+IMBALANCED_SOURCE = "imbalanced/000_imbalanced.txt"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -27,8 +29,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     stale = stale_modules(Path(datasette_gaireports.__file__).parent)
     if stale:
         pytest.exit(f"compiled copies older than their sources: {', '.join(stale)}; run `pip install -e .` again", 2)
-SEEDS = FIXTURES / "seeds"
-IMBALANCED_SOURCE = "imbalanced/000_imbalanced.txt"
 
 
 @pytest.fixture(scope="session")
