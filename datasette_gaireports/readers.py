@@ -14,7 +14,7 @@ from functools import partial
 
 from lxml import etree
 
-from .text import normalise
+from .text import count_left, normalise
 from .tokens import Token, text_tokens
 from .values import parse_value
 from .webpage import (
@@ -107,18 +107,13 @@ def _scored_part(text: str) -> str:
     return part[:SCORED_CHARS]
 
 
-def _count(others: re.Pattern, text: str) -> int:
-    """How many characters of ``text`` are left once the runs ``others`` matches are taken out."""
-    return len(others.sub("", text))
-
-
 def _score(text: str) -> float:
     """How much a decoding reads like Chinese: common characters, then any CJK, against replacement and
     private-use characters, per character scored."""
     text = _scored_part(text)
-    cjk = _count(_NOT_CJK, text)
-    common = _count(_NOT_COMMON, text)
-    bad = text.count("\ufffd") + _count(_NOT_PRIVATE, text)
+    cjk = count_left(_NOT_CJK, text)
+    common = count_left(_NOT_COMMON, text)
+    bad = text.count("\ufffd") + count_left(_NOT_PRIVATE, text)
     return (common * 2 + cjk * 0.1 - bad * 5) / max(len(text), 1)
 
 

@@ -53,7 +53,7 @@ def create_search(db: sqlite_utils.Database, tables: Iterable[Table]) -> list[st
             name = fts_name(t.name)
             db.conn.execute(f"create virtual table [{name}] using fts5({cols}, tokenize = 'trigram')")
             db.conn.execute(f"insert into [{name}] ([{name}], rank) values ('hashsize', ?)", [HASH_BYTES])
-            created.append(fts_name(t.name))
+            created.append(name)
     return created
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .meta import iso_date
-from .text import normalise
+from .text import count_left, normalise
 
 FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("index_no", ("索引号",)),
@@ -54,7 +54,7 @@ the content characters left when these runs are taken out."""
 
 
 def _content_chars(text: str) -> int:
-    return len(_NOT_CONTENT.sub("", text))
+    return count_left(_NOT_CONTENT, text)
 
 
 def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
