@@ -23,6 +23,7 @@ test:
 		|| echo "LibreOffice could not be installed here: the .doc/.wps and PDF rendition tests will be skipped"
 	$(PYTHON) -m pip install -q -e '.[test]'
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
 	$(PYTHON) -m pytest
 
 describe:
@@ -30,3 +31,4 @@ describe:
 
 lint:
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy

@@ -38,7 +38,7 @@ def init(
     every = all_tables(families, formats)
     create_tables(db, every, indexes)
     create_search(db, every)
-    db["formats"].insert_all(
+    db.table("formats").insert_all(
         {
             "format": f.code,
             "title": f.title,
@@ -48,7 +48,7 @@ def init(
         }
         for f in formats
     )
-    db["agency_kinds"].insert_all({"kind": k.code, "label": k.label, "description": k.en} for k in KINDS)
+    db.table("agency_kinds").insert_all({"kind": k.code, "label": k.label, "description": k.en} for k in KINDS)
     rule_rows: dict[str, dict] = {}
     family_rules: list[tuple[str, Rule]] = [(fam.name, rule) for fam in families for rule in fam.rules]
     for family, rule in family_rules + [(r.family, r) for r in CROSS_RULES]:
@@ -64,8 +64,8 @@ def init(
             "formats": ",".join(fmts),
             "kind": RULE_KINDS.get(rule.id, "within_report"),
         }
-    db["rules"].insert_all(rule_rows[k] for k in sorted(rule_rows))
-    db["rule_instances"].insert_all(e.row() for e in equations(families))
+    db.table("rules").insert_all(rule_rows[k] for k in sorted(rule_rows))
+    db.table("rule_instances").insert_all(e.row() for e in equations(families))
 
 
 class _CellsByFamily:
@@ -87,11 +87,11 @@ def _family_rows(fam: Family, rep: ParsedReport, by_family: _CellsByFamily) -> l
     values = by_family.values.get(fam.name, {})
     units, sentences = by_family.units.get(fam.name, {}), by_family.sentences.get(fam.name, {})
     if fam.shape == "wide":
-        row = {"report_id": rep.report_id}
+        wide: dict[str, object] = {"report_id": rep.report_id}
         for name, _r, _c in fam.wide_columns():
-            row[name] = values.get(name)
-        return [row]
-    out = []
+            wide[name] = values.get(name)
+        return [wide]
+    out: list[dict] = []
     for r, label, cells in fam.printed_rows(fmt):
         if fam.shape == "long":
             if r.code not in values and fmt == "prose":
@@ -107,7 +107,7 @@ def _family_rows(fam: Family, rep: ParsedReport, by_family: _CellsByFamily) -> l
                 }
             )
             continue
-        row = {"report_id": rep.report_id, fam.row_key: r.code, "label": label}
+        row: dict[str, object] = {"report_id": rep.report_id, fam.row_key: r.code, "label": label}
         for column, cell in cells:
             row[column] = values.get(cell)
         row["unit"] = next((units[cell] for _c, cell in cells if cell in units), None)
@@ -153,7 +153,7 @@ class ReportWriter:
         self.fam_by_name = {f.name: f for f in families}
         self.order = ("reports", "report_agencies", *self.fam_by_name, "cells", "checks")
         self.columns = {name: tuple(db[name].columns_dict) for name in self.order}
-        self.key_order = {name: itemgetter(*db[name].pks) for name in self.order if stored_by_key(db, name)}
+        self.key_order = {name: itemgetter(*db.table(name).pks) for name in self.order if stored_by_key(db, name)}
         """The tables stored in key order (``WITHOUT ROWID``): each batch of theirs goes in sorted by key, so the
         pages it fills are filled whole rather than split at random places."""
         have = set(db.table_names())

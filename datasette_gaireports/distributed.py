@@ -202,8 +202,8 @@ def parse_on_dask(
     first = next(items, None)
     if first is None:
         return
-    own = isinstance(cluster, str)
-    client = connect(cluster) if own else cluster
+    client = connect(cluster) if isinstance(cluster, str) else cluster
+    own = client is not cluster
     window: deque[_Task] = deque()
     try:
         limit = max(MIN_WINDOW, TASKS_PER_THREAD * check_workers(client))

@@ -64,7 +64,7 @@ def report_object(db: sqlite_utils.Database, rep: dict, families: tuple[Family, 
     ]
     agency = None
     if rep["agency_id"]:
-        agency = db["agencies"].get(rep["agency_id"])["name"]
+        agency = db.table("agencies").get(rep["agency_id"])["name"]
     return {
         "source": rep["source"],
         "report_id": rep["report_id"],

@@ -75,8 +75,8 @@ class HashCache:
             entry = self.entries.get(key)
             out.append(entry[4] if stamp and entry and tuple(entry[:4]) == stamp else None)
         missing = [i for i, sha in enumerate(out) if sha is None]
-        for i, sha in zip(missing, hash_all([paths[i] for i in missing])):
-            out[i] = sha
+        for i, hashed in zip(missing, hash_all([paths[i] for i in missing])):
+            out[i] = hashed
         for key, stamp, sha in zip(keys, stamps, out):
             self.remember(key, stamp, sha)
         return [sha or "" for sha in out]

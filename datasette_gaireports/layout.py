@@ -8,6 +8,7 @@ description.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -43,7 +44,7 @@ class Row:
     code: str
     label: str
     en: str
-    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Format → the column codes this row carries, in printed order."""
     labels: dict[str, str] = field(default_factory=dict)
     """Format → the label where a format prints it differently."""

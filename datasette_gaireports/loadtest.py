@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -38,7 +39,7 @@ def _loopback_host(host: str) -> bool:
             infos = socket.getaddrinfo(host, None)
         except OSError:
             return False
-        return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+        return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -168,7 +169,7 @@ def _client(base: str, clients: int) -> httpx.AsyncClient:
     )
 
 
-async def _json(client: httpx.AsyncClient, path: str) -> object:
+async def _json(client: httpx.AsyncClient, path: str) -> Any:
     r = await client.get(path)
     r.raise_for_status()
     return r.json()

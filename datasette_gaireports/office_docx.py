@@ -93,7 +93,8 @@ def paragraph_text(p: etree._Element) -> str:
         if not isinstance(el.tag, str) or el.tag == MC_FALLBACK:
             continue
         if el.tag in TEXT_TAGS:
-            out.append(el.text or "" if TEXT_TAGS[el.tag] is None else TEXT_TAGS[el.tag])
+            fixed = TEXT_TAGS[el.tag]
+            out.append(el.text or "" if fixed is None else fixed)
         else:
             stack.append(iter(el))
     return "".join(out)

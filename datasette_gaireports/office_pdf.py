@@ -235,9 +235,9 @@ def _cell_texts(part: Part, chars: list[dict]) -> list[str]:
     per_cell: list[list[dict]] = [[] for _ in part.boxes]
     for ch in chars:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        k = owner.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
-        if k is not None:
-            per_cell[k].append(ch)
+        box = owner.get((bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1))
+        if box is not None:
+            per_cell[box].append(ch)
     return [join_lines(t for _top, _bottom, t in text_lines(cs)) for cs in per_cell]
 
 

@@ -488,6 +488,6 @@ def create_indexes(db: sqlite_utils.Database, all_tables: tuple[Table, ...]) -> 
     """Create every table's indexes."""
     for t in all_tables:
         for cols in t.indexes:
-            db[t.name].create_index(list(cols))
+            db.table(t.name).create_index(list(cols))
         for col in t.sparse_indexes:
             db.conn.execute(f'CREATE INDEX "idx_{t.name}_{col}" ON "{t.name}" ("{col}") WHERE "{col}" IS NOT NULL')

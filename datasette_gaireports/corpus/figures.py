@@ -146,7 +146,7 @@ def draw_active(rng: random.Random, fmt: str, size: float, units: dict[tuple[str
             mean = ACTIVE_MEANS.get(cell, ACTIVE_MEANS.get(col, 10))
             if col == "change":
                 prev = values.get(fam.cell_code(row.code, "prev_items")) or 0
-                values[cell] = rng.randint(-min(prev, 30), 40) if rng.random() < 0.6 else 0
+                values[cell] = rng.randint(-min(int(prev), 30), 40) if rng.random() < 0.6 else 0
             elif col in ("procurement_amount", "fee_amount"):
                 amount = round(rng.lognormvariate(0, 1.0) * mean * size, 2) if rng.random() < 0.8 else 0
                 if col == "procurement_amount" and rng.random() < 0.5:
@@ -245,7 +245,7 @@ def failing(values: dict[str, Values], fmt: str, stated: dict[str, Number] | Non
 
 def inject_error(rng: random.Random, fmt: str, fig: Figures) -> None:
     """Misprint one figure that a balance rule covers, so that at least one rule instance fails."""
-    candidates = []
+    candidates: list[tuple[str, str]] = []
     for name, values in fig.values.items():
         fam = FAMILIES[name]
         for rule in fam.rules:

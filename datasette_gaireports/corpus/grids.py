@@ -224,7 +224,9 @@ def wide_grid(plan: TablePlan, w: Writer) -> Grid:
             groups[-1][1].append(row)
         else:
             groups.append((name, [row]))
-    top, second, third = [], [], []
+    top: list[GridCell] = []
+    second: list[GridCell] = []
+    third: list[GridCell] = []
     for name, members in groups:
         n = sum(len(fam.row_columns(r, fmt)) for r in members)
         top.append(GridCell(name, "header", colspan=n))

@@ -6,7 +6,7 @@ the same codes.
 
 from __future__ import annotations
 
-from ..layout import Column, Family, Instance, Row, sum_rule
+from ..layout import Column, Family, Instance, Row, Rule, sum_rule
 
 VALUE = Column("value", "统计数", "value", kind="amount")
 FORMATS = {"legacy": ("value",), "prose": ("value",)}
@@ -90,7 +90,7 @@ AMOUNTS = frozenset({"fees_collected", "budget"})
 F = frozenset({"legacy", "prose"})
 
 
-def _sum(id: str, zh: str, en: str, total: str, parts: tuple[str, ...]) -> object:
+def _sum(id: str, zh: str, en: str, total: str, parts: tuple[str, ...]) -> Rule:
     return sum_rule(id, "legacy", zh, en, f"{total} = " + " + ".join(parts), [Instance(total, (total,), parts, F)])
 
 

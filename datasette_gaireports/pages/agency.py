@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
@@ -169,11 +170,12 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
     fams = families()
     req_formats = fams["requests"].formats if "requests" in fams else frozenset()
     leg_formats = fams["legacy"].formats if "legacy" in fams else frozenset()
-    figures = []
+    figures: list[dict[str, Any]] = []
     for r in reports:
         values = []
         for f in FIGURES:
-            codes, source = (), {}
+            codes: tuple[str, ...] = ()
+            source: dict = {}
             if r["format"] in req_formats:
                 codes, source = f.requests, req
             elif r["format"] in leg_formats:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote as url_quote
 
 from datasette.database import Database
@@ -152,6 +152,10 @@ def _single(request, name: str) -> str | None:
     return values[0] if values else None
 
 
+@overload
+def int_arg(request, name: str, lo: int, hi: int, default: int) -> int: ...
+@overload
+def int_arg(request, name: str, lo: int, hi: int, default: None = None) -> int | None: ...
 def int_arg(request, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
     """An integer query-string parameter (ASCII digits) in [lo, hi]; absent or empty gives ``default``."""
     raw = _single(request, name)

@@ -110,7 +110,7 @@ class _Builder:
         out = []
         for r in shown:
             cols = self.fam.row_columns(r, self.fmt)
-            entry = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": r.heading}
+            entry: dict[str, Any] = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": r.heading}
             if self.fam.shape == "long" and not r.heading:
                 db_row = self.by_row.get(r.code, {})
                 entry["unit"] = db_row.get("unit") or r.unit
@@ -383,7 +383,8 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
     )
     checks.sort(key=lambda c: (rule_sort_key(c["rule"]), c["scope"]))
     marks: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    legend, warnings = [], []
+    legend: list[dict] = []
+    warnings: list[dict] = []
     for n, c in enumerate(checks):
         key = f"{c['rule']}:{c['scope']}"
         cell_codes = [str(code) for code in json_list(c["cells"])]
@@ -434,7 +435,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
             if table is not None:
                 table["table_url"] = urls.table(src.name, fam.name, report_id=report_id)
                 tables.append(table)
-    labels = {t["family"]: {} for t in tables}
+    labels: dict[str, dict] = {t["family"]: {} for t in tables}
     for t in tables:
         for r in t["rows"]:
             for c in r["cells"]:
