@@ -270,18 +270,18 @@ build([sys.argv[1]], sys.argv[2], full=sys.argv[3] == "full", in_place=sys.argv[
 
 
 def _kill_while_writing(folder: Path, db_path: Path, mode: str) -> None:
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(folder), str(db_path), mode],
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert proc.stdout.readline().strip() == "writing"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    ) as proc:
+        try:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
 
 
 def test_killed_build_leaves_previous_database(tmp_path):
