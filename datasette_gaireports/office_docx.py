@@ -94,7 +94,7 @@ def paragraph_text(p: etree._Element) -> str:
             continue
         if el.tag in TEXT_TAGS:
             fixed = TEXT_TAGS[el.tag]
-            out.append(el.text or "" if fixed is None else fixed)
+            out.append((el.text or "") if fixed is None else fixed)
         else:
             stack.append(iter(el))
     return "".join(out)
