@@ -186,23 +186,6 @@ def is_noise(text: str) -> bool:
     return v.flag == "noise" and v.number is None
 
 
-def match_label(
-    index: dict[str, tuple[Entry, ...]], tokens: list[Token], i: int, end: int
-) -> tuple[tuple[Entry, ...], int, str] | None:
-    """The row label starting at tokens[i], if any: (its entries, the index after it, its text).
-
-    A label may be broken over up to :data:`MAX_LABEL_PARTS` consecutive
-    tokens of one row (``一、本年新收政府信息公开`` / ``申请数量``), with stray
-    marks between the parts; the longest run of parts whose joined text is a
-    label wins, so a second line holding only the rest of a bracketed note is
-    part of the label too.
-    """
-    first = tokens[i]
-    if not _may_label(first.text):
-        return None
-    return _match_from(index, label_prefixes(index), tokens, i, end)
-
-
 def label_prefixes(index: dict[str, tuple[Entry, ...]]) -> frozenset[str]:
     """Every prefix of every label key of ``index``."""
     return _memo("prefixes", index, lambda: frozenset(k[:n] for k in index for n in range(1, len(k) + 1)))
@@ -212,10 +195,18 @@ def _may_label(text: str) -> bool:
     return len(text) <= MAX_LABEL and parse_value(text).flag == "not_a_number"
 
 
-def _match_from(
+def match_label(
     index: dict[str, tuple[Entry, ...]], prefixes: frozenset[str], tokens: list[Token], i: int, end: int
 ) -> tuple[tuple[Entry, ...], int, str] | None:
-    """:func:`match_label` where tokens[i] is known to be a text that may start a label."""
+    """The row label starting at tokens[i], if any: (its entries, the index after it, its text).
+
+    tokens[i] is one that may open a row (:func:`may_open_row`); ``prefixes``
+    is :func:`label_prefixes` of ``index``. A label may be broken over up to
+    :data:`MAX_LABEL_PARTS` consecutive tokens of one row
+    (``一、本年新收政府信息公开`` / ``申请数量``), with stray marks between the
+    parts; the longest run of parts whose joined text is a label wins, so a
+    second line holding only the rest of a bracketed note is part of the label too.
+    """
     first = tokens[i]
     row = first.row
     best = None
@@ -319,7 +310,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             header.update(headers[tokens[i].row])  # type: ignore[index]
             i += 1
             continue
-        found = _match_from(index, prefixes, tokens, i, end)
+        found = match_label(index, prefixes, tokens, i, end)
         if found is None:
             i += 1
             continue
