@@ -8,16 +8,16 @@ lists them and tells whether an install runs them compiled.
 The extensions are optional, so an install without a C compiler falls back to Python.
 """
 
-import os
 import runpy
 
 from setuptools import setup
 
-COMPILED = runpy.run_path("datasette_gaireports/compiled.py")["COMPILED"]
+COMPILED_PY = runpy.run_path("datasette_gaireports/compiled.py")
+COMPILED = COMPILED_PY["COMPILED"]
 
 
 def ext_modules() -> list:
-    if os.environ.get("GAIREPORTS_PURE_PYTHON", "") not in ("", "0"):
+    if COMPILED_PY["pure_python_asked"]():
         return []
     from mypyc.build import mypycify
 

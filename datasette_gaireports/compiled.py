@@ -10,11 +10,21 @@ same code uncompiled. This module imports nothing of the package, so that
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
+from collections.abc import Mapping
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 COMPILED = ("readers", "tables", "webpage", "text", "tokens", "values", "prose", "checks", "report")
 """The compiled modules of the package, by name."""
+PURE_PYTHON = "GAIREPORTS_PURE_PYTHON"
+"""The environment variable that, set (to anything but ``0``), has the install keep the modules Python."""
+
+
+def pure_python_asked(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether ``environ`` asks for an install with nothing compiled (:data:`PURE_PYTHON`)."""
+    return environ.get(PURE_PYTHON, "") not in ("", "0")
 
 
 def compiled_modules() -> dict[str, bool]:
@@ -40,6 +50,14 @@ def stale_modules(package_dir: Path) -> list[str]:
         return any(copy.exists() and copy.stat().st_mtime < edited for copy in copies)
 
     return [name for name in COMPILED if stale(name)]
+
+
+def copy_sources(package_dir: Path, dest: Path) -> Path:
+    """Copy the package at ``package_dir`` into ``dest`` without its compiled copies; returns ``dest``, the
+    folder to put on ``PYTHONPATH`` for a process to run the Python sources alone."""
+    shutil.copytree(package_dir, dest / package_dir.name,
+                    ignore=shutil.ignore_patterns("__pycache__", *(f"*{suffix}" for suffix in EXTENSION_SUFFIXES)))
+    return dest
 
 
 def _is_extension(file: str | None) -> bool:

@@ -20,11 +20,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import datasette_gaireports
-from datasette_gaireports.compiled import build_kind
+from datasette_gaireports.compiled import build_kind, copy_sources
 from datasette_gaireports.corpus import generate_corpus
 
 CHILD = """
@@ -40,7 +39,8 @@ def parse():
         parser((f, f.name))
 def whole():
     build([folder], db, jobs=1, full=True)
-parse(), whole()  # warm: caches, division data, page cache
+parse()  # warm: caches, division data, page cache
+whole()
 out = {"kind": build_kind()}
 for name, run in (("parse", parse), ("build", whole)):
     times = []
@@ -80,10 +80,8 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     folder = args.folder or html_folder(args.work, args.n)
     package = Path(datasette_gaireports.__file__).parent
-    sources = args.work / "pure-sources"
-    shutil.rmtree(sources, ignore_errors=True)
-    shutil.copytree(package, sources / package.name,
-                    ignore=shutil.ignore_patterns("__pycache__", *(f"*{s}" for s in EXTENSION_SUFFIXES)))
+    shutil.rmtree(args.work / "pure-sources", ignore_errors=True)
+    sources = copy_sources(package, args.work / "pure-sources")
     envs = {"compiled": dict(os.environ), "pure": {**os.environ, "PYTHONPATH": str(sources)}}
     times: dict[str, list[dict]] = {"compiled": [], "pure": []}
     for i in range(args.rounds):

@@ -16,15 +16,21 @@ import datasette_gaireports
 from datasette_gaireports import __version__
 from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
-from datasette_gaireports.compiled import COMPILED, build_kind, compiled_modules, stale_modules
+from datasette_gaireports.compiled import (
+    COMPILED,
+    build_kind,
+    compiled_modules,
+    copy_sources,
+    pure_python_asked,
+    stale_modules,
+)
 from datasette_gaireports.corpus import generate_corpus
 
 from .conftest import SEEDS
 from .test_scale import content
 
 PACKAGE = Path(datasette_gaireports.__file__).parent
-PURE = os.environ.get("GAIREPORTS_PURE_PYTHON", "") not in ("", "0")
-needs_compiled = pytest.mark.skipif(PURE, reason="installed with GAIREPORTS_PURE_PYTHON: nothing compiled")
+needs_compiled = pytest.mark.skipif(pure_python_asked(), reason="installed with GAIREPORTS_PURE_PYTHON: nothing compiled")
 
 
 @needs_compiled
@@ -49,8 +55,7 @@ def test_compiled_and_pure_python_builds_are_identical(tmp_path):
     compiled_db = tmp_path / "compiled.db"
     build([folder], compiled_db, jobs=1)
 
-    sources = tmp_path / "sources"
-    shutil.copytree(PACKAGE, sources / PACKAGE.name, ignore=shutil.ignore_patterns("__pycache__", *(f"*{s}" for s in EXTENSION_SUFFIXES)))
+    sources = copy_sources(PACKAGE, tmp_path / "sources")
     pure_db = tmp_path / "pure.db"
     script = (
         "import sys; from pathlib import Path\n"
@@ -71,3 +76,11 @@ def test_a_source_newer_than_its_compiled_copy_is_stale(tmp_path):
     (tmp_path / f"text{EXTENSION_SUFFIXES[0]}").write_bytes(b"")
     os.utime(tmp_path / "tables.py", (2e9, 2e9))
     assert stale_modules(tmp_path) == ["tables"]
+
+
+def test_the_pure_python_switch_is_on_for_any_value_but_empty_or_0():
+    assert not pure_python_asked({})
+    assert not pure_python_asked({"GAIREPORTS_PURE_PYTHON": ""})
+    assert not pure_python_asked({"GAIREPORTS_PURE_PYTHON": "0"})
+    assert pure_python_asked({"GAIREPORTS_PURE_PYTHON": "1"})
+    assert pure_python_asked({"GAIREPORTS_PURE_PYTHON": "yes"})
