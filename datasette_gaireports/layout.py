@@ -126,6 +126,9 @@ class Family:
     row_groups: dict[str, str] = field(default_factory=dict)
     """Row code → the upper header it sits under in ``wide`` families (table 四's 行政诉讼)."""
 
+    # What the methods below read is worked out from the layout once, on first use, and kept on the family
+    # (a family's layout never changes): one cached property each.
+
     def row(self, code: str) -> Row:
         return self._rows_by_code[code]
 
@@ -145,8 +148,9 @@ class Family:
         """Row code → its place among :meth:`data_rows` of every format: the order a report's rows are printed in."""
         return {r.code: k for k, r in enumerate(self.data_rows())}
 
-    @property
+    @cached_property
     def formats(self) -> frozenset[str]:
+        """The formats that print this table."""
         return frozenset().union(*(r.formats for r in self.rows if not r.heading))
 
     def data_rows(self, fmt: str | None = None) -> tuple[Row, ...]:
@@ -168,37 +172,36 @@ class Family:
 
     def printed_rows(self, fmt: str) -> tuple[tuple[Row, str, tuple[tuple[str, str], ...]], ...]:
         """:meth:`data_rows` of ``fmt`` with what a report's rows are written from: (row, its label in ``fmt``,
-        its (column, cell code) pairs); worked out once per format."""
-        found = self._printed_rows.get(fmt)
-        if found is None:
-            found = self._printed_rows[fmt] = tuple(
-                (r, r.label_for(fmt), tuple((c, self.cell_code(r.code, c)) for c in self.row_columns(r, fmt)))
-                for r in self.data_rows(fmt)
-            )
-        return found
+        its (column, cell code) pairs)."""
+        return self._printed_rows.get(fmt, ())
 
     @cached_property
     def _printed_rows(self) -> dict[str, tuple[tuple[Row, str, tuple[tuple[str, str], ...]], ...]]:
-        return {}
+        return {
+            fmt: tuple(
+                (r, r.label_for(fmt), tuple((c, self.cell_code(r.code, c)) for c in self.row_columns(r, fmt)))
+                for r in self.data_rows(fmt)
+            )
+            for fmt in sorted(self.formats)
+        }
 
     def cell_codes(self, fmt: str) -> tuple[str, ...]:
         """The codes of the cells ``fmt`` prints, in printed order."""
         return tuple(cell for _row, _label, cells in self.printed_rows(fmt) for _column, cell in cells)
 
     def split_cell(self, cell: str) -> tuple[str, str]:
-        """Inverse of :meth:`cell_code`: (row code, column code)."""
+        """Inverse of :meth:`cell_code`: (row code, column code); :class:`KeyError` for a cell the family lacks
+        (``wide`` families)."""
         if self.shape == "matrix":
             row, _, column = cell.partition(".")
             return row, column
         if self.shape == "wide":
-            for r in self.data_rows():
-                prefix = r.code + "_"
-                if cell.startswith(prefix) and cell[len(prefix) :] in {
-                    c.code for c in self.columns
-                }:
-                    return r.code, cell[len(prefix) :]
-            raise KeyError(cell)
+            return self._wide_cells[cell]
         return cell, "value"
+
+    @cached_property
+    def _wide_cells(self) -> dict[str, tuple[str, str]]:
+        return {name: (r.code, c.code) for name, r, c in self._wide_columns}
 
     def wide_columns(self) -> tuple[tuple[str, Row, Column], ...]:
         """For ``wide`` families: (SQL column name, row, column) in printed order."""
