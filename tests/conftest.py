@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import sqlite3
@@ -112,3 +113,12 @@ def report_ids(db: Path) -> dict[str, str]:
         return dict(conn.execute("select source, report_id from reports"))
     finally:
         conn.close()
+
+
+def found(pattern: str, text: str, flags: int = 0, *, group: int = 1, match: bool = False) -> str:
+    """Group ``group`` of ``pattern`` in ``text`` (``re.search``, or ``re.match`` when ``match``); fails when absent."""
+    m = (re.match if match else re.search)(pattern, text, flags)
+    if m is None:
+        excerpt = text[:200] + ("…" if len(text) > 200 else "")
+        raise AssertionError(f"no match for {pattern!r} in {excerpt!r}")
+    return m[group]

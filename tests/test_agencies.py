@@ -158,7 +158,7 @@ def test_inferred_agency_keeps_evidence_and_low_confidence(seeds_db):
     rep = next(db.query("select * from reports where source = '002_87372135737a189f.txt'"))
     assert (rep["agency_source"], rep["agency_confidence"]) == ("inferred", "low")
     assert "衡阳应急" in rep["agency_evidence"] and "我局" in rep["agency_evidence"]
-    agency = db["agencies"].get(rep["agency_id"])
+    agency = db.table("agencies").get(rep["agency_id"])
     assert agency["name"] == "衡阳市应急管理局"
     assert json.loads(agency["names_printed"]) == [], "the report prints no name"
     confidences = {r["source"]: r["agency_confidence"] for r in db.query("select source, agency_confidence from reports")}
@@ -183,7 +183,7 @@ def test_report_without_a_name_gets_its_own_placeholder(tmp_path):
     assert all(r["agency_id"] for r in reps), "no parsed report without an agency row"
     assert reps[0]["agency_id"] != reps[1]["agency_id"], "unrelated unnamed reports never merge"
     for rep in reps:
-        agency = db["agencies"].get(rep["agency_id"])
+        agency = db.table("agencies").get(rep["agency_id"])
         assert (agency["name"], agency["kind"], agency["level"]) == (PLACEHOLDER_NAME, "unidentified", None)
         assert "no body name" in agency["note"]
         assert (rep["agency_source"], rep["agency_confidence"]) == ("none", "none")
@@ -231,7 +231,7 @@ async def test_province_aggregates(corpus_db):
     assert henan["source"] == "statistics table" and henan["requests_received"] == 1
 
     shares = (await ds.client.get(f"/{corpus_db.stem}/checks_passing_by_province.json?_shape=array")).json()
-    expected = {}
+    expected: dict[tuple[str, int], tuple[int, int, int]] = {}
     for r in db.query("select a.province, r.year, r.check_status from reports r join agencies a using (agency_id) "
                       "where r.status = 'parsed'"):
         n, ok, failing = expected.get((r["province"], r["year"]), (0, 0, 0))
@@ -247,4 +247,4 @@ def test_a_place_printed_under_a_later_name_resolves_with_later_data():
     old, new = parse_name("延庆县人民政府", 2012).region, parse_name("延庆区东城街道办事处", 2012)
     assert (old.county, old.adcode, old.year) == ("延庆县", "110229", 2012)
     assert (new.region.county, new.region.adcode, new.township) == ("延庆区", "110119", "东城街道")
-    assert new.region.year > 2012 and new.region.key == old.key
+    assert new.region.year is not None and new.region.year > 2012 and new.region.key == old.key

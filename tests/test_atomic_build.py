@@ -120,9 +120,14 @@ def test_the_copy_drops_the_replaced_database_from_the_page_cache(tmp_path, monk
     """The database an update replaces is read once, by the copy: its pages leave the page cache as they are
     copied, and the update's database is the same."""
     folder, db_path = _two_states(tmp_path)
-    asked = []
+    asked: list[dict[str, object]] = []
     copy_file = build_mod.copy_file
-    monkeypatch.setattr(build_mod, "copy_file", lambda *a, **options: asked.append(options) or copy_file(*a, **options))
+
+    def recorded_copy(*a, **options):
+        asked.append(options)
+        return copy_file(*a, **options)
+
+    monkeypatch.setattr(build_mod, "copy_file", recorded_copy)
     build([folder], db_path, full=False)
     assert asked == [{"drop_source": True}]
     fresh = tmp_path / "fresh.db"
@@ -224,7 +229,8 @@ def test_the_files_parsed_during_the_copy_are_bounded():
             taken.append(i)
             yield i
 
-    copying, copied = Future(), Future()
+    copying: Future[str] = Future()
+    copied: Future[str] = Future()
     copied.set_result("kernel")
     ahead = build_mod._parsed_ahead(rows(), copying, 3)
     assert taken == [0, 1, 2]
@@ -317,13 +323,13 @@ def test_build_is_deterministic_whatever_the_order(tmp_path):
 
 def test_schema_declares_keys_and_indexes(seeds_db):
     db = sqlite_utils.Database(seeds_db)
-    assert db["reports"].pks == ["report_id"]
-    assert db["requests"].pks == ["report_id", "row"]
-    assert db["checks"].pks == ["report_id", "rule", "scope"]
-    fks = {(fk.column, fk.other_table) for fk in db["reports"].foreign_keys}
+    assert db.table("reports").pks == ["report_id"]
+    assert db.table("requests").pks == ["report_id", "row"]
+    assert db.table("checks").pks == ["report_id", "rule", "scope"]
+    fks = {(fk.column, fk.other_table) for fk in db.table("reports").foreign_keys}
     assert fks == {("agency_id", "agencies"), ("format", "formats")}
-    assert {fk.other_table for fk in db["checks"].foreign_keys} == {"reports", "rules", "rule_instances"}
-    indexed = {tuple(i.columns) for i in db["reports"].indexes}
+    assert {fk.other_table for fk in db.table("checks").foreign_keys} == {"reports", "rules", "rule_instances"}
+    indexed = {tuple(i.columns) for i in db.table("reports").indexes}
     assert ("year",) in indexed and ("format",) in indexed
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -332,7 +338,7 @@ def test_cells_are_kept_in_key_order_with_their_flags_indexed_where_set(seeds_db
     """``cells``, the largest table, is stored by its key (no rowid, no second copy of the key), and its mostly
     empty ``flag`` column is indexed only where it holds a flag; lookups by report and by flag use them."""
     db = sqlite_utils.Database(seeds_db)
-    assert db["cells"].pks == ["report_id", "family", "cell"]
+    assert db.table("cells").pks == ["report_id", "family", "cell"]
     assert db["cells"].schema.rstrip().endswith("WITHOUT ROWID")
     assert db.execute("select name from sqlite_master where type = 'index' and tbl_name = 'cells'").fetchall() == [
         ("idx_cells_flag",)], "no separate index of the key"
@@ -359,7 +365,7 @@ def _orphan(db: sqlite_utils.Database, table: str) -> None:
     """Insert a copy of one of ``table``'s rows under a report id that no report has."""
     row = db.execute(f"select * from [{table}] limit 1").fetchone()
     cols = [c[1] for c in db.execute(f"pragma table_info([{table}])").fetchall()]
-    db[table].insert(dict(zip(cols, row)) | {"report_id": "no-such-report"})
+    db.table(table).insert(dict(zip(cols, row)) | {"report_id": "no-such-report"})
 
 
 def _appended(seeds_db, tmp_path):

@@ -97,7 +97,8 @@ def test_reports_come_in_order_within_a_bounded_window(inputs, local, client, mo
             pulled += 1
             yield item
 
-    sources, ahead = [], []
+    sources: list[str] = []
+    ahead: list[int] = []
     for rep in on_dask.parse_on_dask(client, counted(), Budget()):
         ahead.append(pulled - len(sources))
         sources.append(rep.source)

@@ -66,7 +66,7 @@ def test_each_resource_matches_its_sqlite_table(seeds_db):
     assert fts_tables(db), "the search index is built"
     assert {r["name"] for r in package["resources"]} == set(db.table_names()) - fts_tables(db)
     for res in package["resources"]:
-        table = db[res["name"]]
+        table = db.table(res["name"])
         assert [f["name"] for f in res["schema"]["fields"]] == list(table.columns_dict), res["name"]
         assert res["schema"]["primaryKey"] == table.pks, res["name"]
         declared = {(fk["fields"][0], fk["reference"]["resource"]) for fk in res["schema"].get("foreignKeys", [])}

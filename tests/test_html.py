@@ -116,7 +116,7 @@ def test_review_table_with_three_header_levels():
            td("未经复议直接起诉", 1, 5), td("复议后起诉", 1, 5)),
         tr(*[td(t) for t in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2]),
     )
-    values = [1, 0, 0, 1, 2, 0, 1, 0, 0, 1, "", "", "", "", ""]
+    values: list[int | str] = [1, 0, 0, 1, 2, 0, 1, 0, 0, 1, "", "", "", "", ""]
     body = ("<p>三、收到和处理政府信息公开申请情况</p>" + table([*REQUEST_HEADER, *request_rows()])
             + "<p>四、政府信息公开行政复议、行政诉讼情况</p>" + table([*header, tr(*figures(*values))]))
     review = parse(page(body)).values()["review"]
@@ -240,7 +240,8 @@ def test_big5_page_behind_a_long_head_of_markup():
 
     script = "<script>var menu = [" + ",".join(f"'item{k}'" for k in range(3000)) + "];</script>"
     text = opencc.OpenCC("s2tw").convert(_gbk_page().replace("gb2312", "big5")).replace("<head>", "<head>" + script)
-    assert re.search("[^\x00-\x7f]", text).start() > 20000
+    first = re.search("[^\x00-\x7f]", text)
+    assert first is not None and first.start() > 20000
     data = text.encode("big5")
     assert data.decode("gb18030"), "the bytes are also strict GB 18030: the decodings' scores choose"
     rep = parse(data)

@@ -14,7 +14,7 @@ import os
 import random
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -64,7 +64,8 @@ def random_truth(rng: random.Random, fmt: str) -> dict:
     """A truth in the export's shape with random figures, blanks, decimals and negative changes."""
     tables: dict[str, dict] = {}
     for name in FORMAT_FAMILIES[fmt]:
-        fam, table = FAMILIES[name], {}
+        fam = FAMILIES[name]
+        table: dict[str, object] = {}
         for row in fam.data_rows(fmt):
             kinds = {c: fam.column(c).kind for c in fam.row_columns(row, fmt)}
             if fam.shape == "matrix":
@@ -82,7 +83,7 @@ def random_truth(rng: random.Random, fmt: str) -> dict:
 class Score:
     hits: int = 0
     cells: int = 0
-    misses: list[tuple[str, str, object, object]] | None = None
+    misses: list[tuple[str, str, object, object]] = field(default_factory=list)
 
     @property
     def share(self) -> float:
@@ -90,7 +91,6 @@ class Score:
 
     def add(self, source: str, truth: dict, rep: ParsedReport) -> None:
         """Compare a parsed report's cells with its truth (a blank truth cell matches a cell not found)."""
-        self.misses = self.misses or []
         got = rep.values()
         for name, table in truth["tables"].items():
             fam = FAMILIES[name]

@@ -12,6 +12,8 @@ from datasette.app import Datasette
 
 from datasette_gaireports.build import build
 
+from .conftest import found
+
 SEED_000 = Path(__file__).parent / "fixtures" / "seeds" / "000_02a42f32ea1aea98.txt"
 TIELING = "铁岭市人民政府"
 TANGHE = "唐河县人民政府"  # its 2018 report has the legacy statistics table
@@ -46,8 +48,8 @@ def agency_url(db: Path, name: str) -> str:
 
 
 def figures_row(html: str, report_id: str) -> dict[str, str]:
-    table = re.search(r"<table class=\"rows-and-columns\" data-figures>(.*?)</table>", html, re.S)[1]
-    row = re.search(rf'<tr data-report="{report_id}">(.*?)</tr>', table, re.S)[1]
+    table = found(r"<table class=\"rows-and-columns\" data-figures>(.*?)</table>", html, re.S)
+    row = found(rf'<tr data-report="{report_id}">(.*?)</tr>', table, re.S)
     return dict(re.findall(r'data-figure="(\w+)">(.*?)</td>', row))
 
 
@@ -58,9 +60,9 @@ async def test_agency_names_and_reports(corpus_db):
     assert r.status_code == 200
     html = r.text
     assert "<h1>铁岭市人民政府" in html
-    names = re.search(r'id="gr-names">(.*?)</section>', html, re.S)[1]
+    names = found(r'id="gr-names">(.*?)</section>', html, re.S)
     assert "<td>铁岭市</td><td>2019</td>" in names
-    reports = re.search(r'id="gr-reports">(.*?)</section>', html, re.S)[1]
+    reports = found(r'id="gr-reports">(.*?)</section>', html, re.S)
     ids = re.findall(r'<tr data-report="(\w+)">', reports)
     assert len(ids) == 2
     for report_id in ids:
@@ -76,7 +78,7 @@ async def test_agency_names_and_reports(corpus_db):
 async def test_year_over_year_figures_2019_format(corpus_db):
     ds = Datasette([str(corpus_db)])
     html = (await ds.client.get(agency_url(corpus_db, TIELING))).text
-    ids = re.findall(r'<tr data-report="(\w+)">', re.search(r'id="gr-reports">(.*?)</section>', html, re.S)[1])
+    ids = re.findall(r'<tr data-report="(\w+)">', found(r'id="gr-reports">(.*?)</section>', html, re.S))
     for report_id in ids:
         assert figures_row(html, report_id) == {
             "received": "42",
@@ -85,7 +87,7 @@ async def test_year_over_year_figures_2019_format(corpus_db):
             "withheld": "4",  # 1.属于国家秘密 3 + 4.保护第三方合法权益 1
             "carried_forward": "0",
         }
-    chart = re.search(r'<svg class="gr-chart".*?</svg>', html, re.S)[0]
+    chart = found(r'<svg class="gr-chart".*?</svg>', html, re.S, group=0)
     assert "2019 本年新收申请: 42" in chart and "2019 予以公开: 33" in chart and "2019 不予公开: 4" in chart
     assert "script" not in chart
 
@@ -94,7 +96,7 @@ async def test_year_over_year_figures_2019_format(corpus_db):
 async def test_year_over_year_figures_legacy(corpus_db):
     ds = Datasette([str(corpus_db)])
     html = (await ds.client.get(agency_url(corpus_db, TANGHE))).text
-    (report_id,) = re.findall(r'<tr data-report="(\w+)">', re.search(r'id="gr-reports">(.*?)</section>', html, re.S)[1])
+    (report_id,) = re.findall(r'<tr data-report="(\w+)">', found(r'id="gr-reports">(.*?)</section>', html, re.S))
     row = figures_row(html, report_id)
     assert row["received"] == "1" and row["granted"] == "1" and row["partial"] == "0" and row["withheld"] == "0"
     assert "—" in row["carried_forward"]  # the legacy table has no carry-forward row
@@ -105,9 +107,9 @@ async def test_year_over_year_figures_legacy(corpus_db):
 async def test_carry_over_check(two_years_db):
     ds = Datasette([str(two_years_db)])
     html = (await ds.client.get(agency_url(two_years_db, TIELING))).text
-    section = re.search(r'id="gr-carry-over">(.*?)</section>', html, re.S)[1]
+    section = found(r'id="gr-carry-over">(.*?)</section>', html, re.S)
     assert re.search(r"<h3>2019 → 2020 <span class=\"gr-badge gr-fail\">", section)
-    table = re.search(r'data-carry="2019-2020">(.*?)</table>', section, re.S)[1]
+    table = found(r'data-carry="2019-2020">(.*?)</table>', section, re.S)
     rows = dict(re.findall(r'<tr data-column="(\w+)">(.*?)</tr>', table, re.S))
     assert list(rows) == ["natural_person", "commercial", "research", "public_interest", "legal_service",
                           "other_org", "total"]
@@ -115,7 +117,7 @@ async def test_carry_over_check(two_years_db):
     assert natural == ["0", "5", "5"] and "gr-fail" in rows["natural_person"] and "<td>自然人</td>" in rows["natural_person"]
     assert "gr-pass" in rows["commercial"] and "法人或其他组织·商业企业" in rows["commercial"]
     assert "gr-fail" in rows["total"]
-    chart = re.search(r'<svg class="gr-chart".*?</svg>', html, re.S)[0]
+    chart = found(r'<svg class="gr-chart".*?</svg>', html, re.S, group=0)
     assert "2019 本年新收申请: 42" in chart and "2020 本年新收申请: 42" in chart
 
 

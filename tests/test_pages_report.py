@@ -16,7 +16,7 @@ from markupsafe import escape
 from datasette_gaireports.build import build
 from datasette_gaireports.pipeline import families
 
-from .conftest import report_ids
+from .conftest import found, report_ids
 
 SEED_000 = Path(__file__).parent / "fixtures" / "seeds" / "000_02a42f32ea1aea98.txt"
 CELL_ATTACK = '"><img onerror=a()>'
@@ -37,7 +37,7 @@ def td(html: str, cell: str) -> str:
 
 
 def classes(cell_html: str) -> set[str]:
-    return set(re.match(r'<td class="([^"]*)"', cell_html)[1].split())
+    return set(found(r'<td class="([^"]*)"', cell_html, match=True).split())
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ async def test_failing_cell_is_marked(corpus):
 async def test_legend_lists_failing_rules_with_both_sides(corpus):
     ds, ids = corpus
     html = (await ds.client.get(page(ids["imbalanced/000_imbalanced.txt"]))).text
-    legend = re.search(r'<section class="gr-block" id="gr-legend">(.*?)</section>', html, re.S)[1]
+    legend = found(r'<section class="gr-block" id="gr-legend">(.*?)</section>', html, re.S)
     entries = re.findall(r'<li id="gr-check-[^"]+" data-check="([^"]+)">(.*?)</li>\n', legend, re.S)
     assert [k for k, _ in entries] == ["R2:natural_person", "R3:granted"]
     r2, r3 = (body for _, body in entries)
@@ -105,7 +105,7 @@ async def test_legend_lists_failing_rules_with_both_sides(corpus):
 async def test_multi_level_headers_of_tables_three_and_four(corpus):
     ds, ids = corpus
     html = (await ds.client.get(page(ids["seeds/000_02a42f32ea1aea98.txt"]))).text
-    three = re.search(r'id="gr-table-requests".*?<thead>(.*?)</thead>', html, re.S)[1]
+    three = found(r'id="gr-table-requests".*?<thead>(.*?)</thead>', html, re.S)
     rows = re.findall(r"<tr>(.*?)</tr>", three, re.S)
     assert len(rows) == 3
     assert '<th colspan="7">申请人情况</th>' in rows[0]
@@ -113,13 +113,13 @@ async def test_multi_level_headers_of_tables_three_and_four(corpus):
     assert re.findall(r"<th[^>]*>([^<]*)</th>", rows[1]) == ["自然人", "法人或其他组织", "总计"]
     assert '<th rowspan="2">自然人</th>' in rows[1] and '<th colspan="5">法人或其他组织</th>' in rows[1]
     assert re.findall(r"<th>([^<]*)</th>", rows[2]) == ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-    four = re.search(r'id="gr-table-review".*?<thead>(.*?)</thead>', html, re.S)[1]
+    four = found(r'id="gr-table-review".*?<thead>(.*?)</thead>', html, re.S)
     rows = re.findall(r"<tr>(.*?)</tr>", four, re.S)
     assert '<th colspan="5">行政复议</th>' in rows[0] and '<th colspan="10">行政诉讼</th>' in rows[0]
     assert '<th colspan="5">未经复议直接起诉</th>' in rows[1] and '<th colspan="5">复议后起诉</th>' in rows[1]
     assert rows[1].count('<th rowspan="2">') == 5
     assert re.findall(r"<th>([^<]*)</th>", rows[2]) == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
-    body = re.search(r'id="gr-table-review".*?<tbody>(.*?)</tbody>', html, re.S)[1]
+    body = found(r'id="gr-table-review".*?<tbody>(.*?)</tbody>', html, re.S)
     assert len(re.findall(r'data-cell="(\w+)"', body)) == 15
 
 
@@ -130,7 +130,7 @@ async def test_row_labels_follow_the_layout(corpus):
     fams = {f.name: f for f in families()}
     for name in ("active", "requests"):
         fam = fams[name]
-        section = re.search(rf'id="gr-table-{name}"(.*?)</section>', html, re.S)[1]
+        section = found(rf'id="gr-table-{name}"(.*?)</section>', html, re.S)
         printed = [htmllib.unescape(x) for x in re.findall(r'<td class="gr-label[^"]*"[^>]*data-row="\w+">([^<]*)</td>', section)]
         expected = [r.label_for("2019") for r in fam.rows if "2019" in r.columns]
         assert printed == expected, name
@@ -142,7 +142,7 @@ async def test_row_labels_follow_the_layout(corpus):
     assert f'rowspan="{spanned}" data-row="outcomes">三、本年度办理结果</td>' in html
     assert 'rowspan="8" data-row="withheld">(三)不予公开</td>' in html
     # The 2019 active table: a section per article, each with its own column header.
-    active = re.search(r'id="gr-table-active"(.*?)</section>', html, re.S)[1]
+    active = found(r'id="gr-table-active"(.*?)</section>', html, re.S)
     assert active.count('<th class="gr-corner">信息内容</th>') == 5
     assert "<th>本年新制作数量</th><th>本年新公开数量</th><th>对外公开总数量</th>" in active
     assert "<th>采购项目数量</th><th>采购总金额</th>" in active
@@ -157,7 +157,7 @@ async def test_blank_and_zero_look_different(corpus):
     assert "gr-blank" in classes(blank) and 'data-value=""' in blank and "空白" in blank
     assert "gr-blank" not in classes(zero) and 'data-value="0"' in zero and ">0<" in zero
     # The legacy table keeps its 单位 column; a value printed on a heading row is shown and flagged.
-    legacy = re.search(r'id="gr-table-legacy".*?</table>', html, re.S)[0]
+    legacy = found(r'id="gr-table-legacy".*?</table>', html, re.S, group=0)
     assert "<th>单位</th><th>统计数</th>" in legacy
     assert re.search(r'data-row="complaints">六、举报投诉数量</td><td class="gr-unit-col">件</td>', legacy)
     heading = td(html, "h_meetings+1")
@@ -171,6 +171,7 @@ async def test_raw_text_and_position_on_hover(corpus):
     cell = td(html, "regulations.published")
     assert 'tabindex="0"' in cell and 'data-value="13"' in cell
     tip = re.search(r'<span class="gr-tip" role="tooltip" id="([^"]+)">(.*?)</span>', cell, re.S)
+    assert tip, cell
     assert f'aria-describedby="{tip[1]}"' in cell
     assert "原文 raw: “?13”" in tip[2] and "位置: line 77" in tip[2] and "标记 flag: noise" in tip[2]
     assert "规章 · 本年新公开数量" in tip[2]
@@ -244,7 +245,7 @@ async def test_csv_rendition(corpus):
 async def test_prose_report_shows_sentences(corpus):
     ds, ids = corpus
     html = (await ds.client.get(page(ids["seeds/003_0f7dd0209a58a4d8.txt"]))).text
-    legacy = re.search(r'id="gr-table-legacy".*?</table>', html, re.S)[0]
+    legacy = found(r'id="gr-table-legacy".*?</table>', html, re.S, group=0)
     assert "<th>出处语句</th>" in legacy
     assert 'data-value="11"' in td(html, "requests_received")
     assert "共收到并及时处理政府信息依申请公开11宗" in legacy
@@ -336,6 +337,7 @@ def test_every_layout_builds_a_rectangular_table(family, fmt):
     from datasette_gaireports.pages.report import reconstruct
 
     fam = {f.name: f for f in families()}[family]
+    rows: list[dict[str, object]]
     if fam.shape == "wide":
         rows = [{name: 1 for name, _r, _c in fam.wide_columns()}]
     elif fam.shape == "long":
@@ -343,6 +345,7 @@ def test_every_layout_builds_a_rectangular_table(family, fmt):
     else:
         rows = [{fam.row_key: r.code, **{c: 1 for c in fam.row_columns(r, fmt)}} for r in fam.data_rows(fmt)]
     table = reconstruct(fam, fmt, rows, {}, {})
+    assert table is not None
     widths = _widths(table["head"], table["body"])
     assert len(set(widths)) == 1, widths
     values = [i for r in table["body"] for i in r["items"] if i["type"] == "value"]

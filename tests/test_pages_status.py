@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import sqlite3
+from collections.abc import Mapping, Sequence
 
 import pytest
 import sqlite_utils
@@ -16,6 +17,8 @@ from datasette_test import actor_cookie
 
 from datasette_gaireports.finish import refresh_summaries
 from datasette_gaireports.pipeline import families
+
+from .conftest import found
 
 STATUS = "/-/gaireports"
 DB_STATUS = "/gaireports/-/gaireports"
@@ -35,7 +38,7 @@ def rule_row(html: str, rule: str) -> str:
 
 
 def count_in(row_html: str, key: str) -> int:
-    return int(re.search(rf'data-count="{key}">(\d+)<', row_html)[1])
+    return int(found(rf'data-count="{key}">(\d+)<', row_html))
 
 
 def failing_rows(html: str) -> list[tuple[str, str]]:
@@ -90,10 +93,10 @@ async def test_per_rule_counts_and_wording(ds):
 @pytest.mark.asyncio
 async def test_breakdowns_by_year_and_format_with_charts(ds, corpus_db):
     html = (await ds.client.get(DB_STATUS)).text
-    year = re.search(r'data-breakdown="year">(.*?)</table>', html, re.S)[1]
-    row_2019 = re.search(r"2019</a></td>(.*?)</tr>", year, re.S)[1]
+    year = found(r'data-breakdown="year">(.*?)</table>', html, re.S)
+    row_2019 = found(r"2019</a></td>(.*?)</tr>", year, re.S)
     assert [int(x) for x in re.findall(r">(\d+)<", row_2019)] == [2, 1, 0, 0, 1, 0]
-    fmt = re.search(r'data-breakdown="format">(.*?)</table>', html, re.S)[1]
+    fmt = found(r'data-breakdown="format">(.*?)</table>', html, re.S)
     assert "2019 · 2019年模板" in fmt and "legacy · 政府信息公开情况统计表" in fmt and "prose" in fmt
     svgs = re.findall(r"<svg class=\"gr-chart\".*?</svg>", html, re.S)
     assert 'class="gr-seg-fail"' in svgs[0] and "2019: fail 1" in svgs[0]
@@ -123,10 +126,10 @@ async def test_province_and_level_breakdowns_when_columns_exist(corpus_db, tmp_p
     conn.commit()
     conn.close()
     html = (await Datasette([str(db)]).client.get(DB_STATUS)).text
-    province = re.search(r'data-breakdown="province">(.*?)</table>', html, re.S)[1]
-    liaoning = re.search(r"辽宁省</td>(.*?)</tr>", province, re.S)[1]
+    province = found(r'data-breakdown="province">(.*?)</table>', html, re.S)
+    liaoning = found(r"辽宁省</td>(.*?)</tr>", province, re.S)
     assert [int(x) for x in re.findall(r">(\d+)<", liaoning)][:1] == [2]
-    other = re.search(r"其他</td>(.*?)</tr>", province, re.S)[1]
+    other = found(r"其他</td>(.*?)</tr>", province, re.S)
     assert [int(x) for x in re.findall(r">(\d+)<", other)][:1] == [4]
     assert "按机构层级" in html and "市级" in html
     assert len(re.findall(r"<svg class=\"gr-chart\"", html)) == 4
@@ -154,10 +157,10 @@ async def test_pages_read_the_summaries(corpus_db, tmp_path):
     html = (await ds.client.get(DB_STATUS)).text
     assert figure(html, "reports") == 6 and figure(html, "fail") == 1
     assert [rule for _, rule in failing_rows(html)] == ["R2", "R3"]
-    assert int(re.search(r'data-figure="failing-total">(\d+)<', html)[1]) == 2
+    assert int(found(r'data-figure="failing-total">(\d+)<', html)) == 2
     for key in ("year", "format", "province", "level"):
         pattern = rf'data-breakdown="{key}">(.*?)</table>'
-        assert re.search(pattern, html, re.S)[1] == re.search(pattern, expected.text, re.S)[1], key
+        assert found(pattern, html, re.S) == found(pattern, expected.text, re.S), key
     data = (await ds.client.get(f"{DB_STATUS}/failing.json?rule=R3&year=2019")).json()
     assert data["total"] == 1 and [(x["rule"], x["scope"], x["agency"]) for x in data["rows"]] == [
         ("R3", "granted", "铁岭市人民政府")
@@ -170,7 +173,7 @@ class Recorded:
     """Every query one served database runs, with its parameters."""
 
     def __init__(self, ds: Datasette, name: str = "gaireports"):
-        self.queries: list[tuple[str, object]] = []
+        self.queries: list[tuple[str, Sequence[object] | Mapping[str, object] | None]] = []
         db = ds.get_database(name)
         execute = db.execute
 
@@ -267,7 +270,7 @@ async def test_failing_list_links_to_report_pages(ds, corpus_db):
     assert conn.execute("select source from reports where report_id = ?", [report_id]).fetchone()[0] == (
         "imbalanced/000_imbalanced.txt"
     )
-    table = re.search(r'<table class="rows-and-columns gr-failing">(.*?)</table>', html, re.S)[1]
+    table = found(r'<table class="rows-and-columns gr-failing">(.*?)</table>', html, re.S)
     assert f'href="/gaireports/-/gaireports/report/{report_id}"' in table
     assert "铁岭市人民政府" in table and "自然人" in table and "(一)予以公开" in table
     cells = re.findall(r'<td class="gr-num">(-?\d+)</td>', table)
@@ -294,7 +297,7 @@ async def test_failing_list_links_to_report_pages(ds, corpus_db):
 async def test_failing_list_filters(ds, query, expected):
     html = (await ds.client.get(f"{DB_STATUS}?{query}")).text
     assert [rule for _, rule in failing_rows(html)] == expected
-    assert int(re.search(r'data-figure="failing-total">(\d+)<', html)[1]) == len(expected)
+    assert int(found(r'data-figure="failing-total">(\d+)<', html)) == len(expected)
 
 
 @pytest.mark.asyncio
@@ -302,7 +305,7 @@ async def test_failing_list_pagination(ds):
     first = (await ds.client.get(f"{DB_STATUS}?size=1")).text
     assert [rule for _, rule in failing_rows(first)] == ["R2"]
     assert "第 1 / 2 页" in first
-    next_url = re.search(r'<a href="([^"]+)" rel="next">', first)[1].replace("&amp;", "&")
+    next_url = found(r'<a href="([^"]+)" rel="next">', first).replace("&amp;", "&")
     assert next_url.startswith(DB_STATUS + "?") and "page=2" in next_url and "size=1" in next_url
     second = (await ds.client.get(next_url)).text
     assert [rule for _, rule in failing_rows(second)] == ["R3"]

@@ -9,6 +9,8 @@ from html import unescape as html_unescape
 import pytest
 from datasette.app import Datasette
 
+from .conftest import found
+
 
 @pytest.fixture(scope="module")
 def corpus(corpus_db):
@@ -32,7 +34,7 @@ async def test_plugins_json_lists_the_plugin(corpus):
 async def test_instance_menu_links_to_status(corpus):
     ds, _ = corpus
     html = (await ds.client.get("/")).text
-    menu = re.search(r'<div class="nav-menu-inner">(.*?)</div>', html, re.S)[1]
+    menu = found(r'<div class="nav-menu-inner">(.*?)</div>', html, re.S)
     assert '<a href="/-/gaireports">勾稽检查状态 (gaireports)</a>' in menu
 
 
@@ -49,7 +51,7 @@ async def test_no_menu_link_without_a_gaireports_database(tmp_path):
 async def test_table_actions_link_to_status(corpus, table):
     ds, _ = corpus
     html = (await ds.client.get(f"/gaireports/{table}")).text
-    actions = re.search(r'<details class="actions-menu-links">(.*?)</details>', html, re.S)[1]
+    actions = found(r'<details class="actions-menu-links">(.*?)</details>', html, re.S)
     assert '<a href="/gaireports/-/gaireports">勾稽检查状态 (balance-check status)</a>' in actions
     assert ("/gaireports/-/gaireports/failing.csv" in actions) == (table == "checks")
 

@@ -52,7 +52,7 @@ def test_disagreement_fails(stated_41):
 
 def test_every_seed_statement_agrees_with_its_table(seeds_db):
     db = sqlite_utils.Database(seeds_db)
-    statuses = {}
+    statuses: dict[tuple[str, ...], str] = {}
     for source in ("000_02a42f32ea1aea98.txt", "001_6062cf8d5ea0336b.txt", "002_87372135737a189f.txt",
                    "004_4de4fcdb2784b386.txt"):
         statuses |= {(source, *k): c["status"] for k, c in p_checks(db, source).items()}

@@ -4,7 +4,6 @@ Dockerfile installs this plugin and the pinned Datasette; served as it is, the p
 from __future__ import annotations
 
 import json
-import re
 import shlex
 import sqlite3
 from importlib.metadata import version
@@ -16,6 +15,8 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 from datasette.cli import cli
 from datasette.version import __version__ as DATASETTE_VERSION
+
+from .conftest import found
 
 PROJECT_METADATA = Path(__file__).parents[1] / "metadata.yml"
 SMALL_METADATA = {
@@ -104,8 +105,8 @@ async def test_generated_folder_serves_the_plugin_pages(published):
     assert status.status_code == 200 and f'data-report="{report_id}" data-rule="R2"' in status.text
     report = await ds.client.get(f"/gaireports/-/gaireports/report/{report_id}")
     assert report.status_code == 200
-    cell = re.search(r'<td class="([^"]*)"\s+tabindex="0" id="[^"]+" data-cell="granted.natural_person"', report.text)
-    assert "gr-fail" in cell[1].split()
+    cell = found(r'<td class="([^"]*)"\s+tabindex="0" id="[^"]+" data-cell="granted.natural_person"', report.text)
+    assert "gr-fail" in cell.split()
     data = await ds.client.get(f"/gaireports/-/gaireports/report/{report_id}.json")
     assert data.headers["access-control-allow-origin"] == "*"  # the published instance runs with --cors
     assert [f["rule"] for f in data.json()["failing"]] == ["R2", "R3"]

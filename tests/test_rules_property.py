@@ -31,7 +31,7 @@ def _values(gold_report: dict) -> dict[str, dict]:
 def _covered(gold_report: dict) -> list[tuple[str, str]]:
     """(family, cell) pairs covered by an equality rule that passes with all its cells known."""
     values = _values(gold_report)
-    out = set()
+    out: set[tuple[str, str]] = set()
     for name, cells in values.items():
         for rule in FAMILIES[name].rules:
             if rule.relation != "=":

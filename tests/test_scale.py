@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -194,7 +195,7 @@ def test_each_batch_goes_into_a_table_stored_by_key_in_key_order(corpus, tmp_pat
         by_key = database.stored_by_key(db, name)
         assert by_key == (name not in ("reports", "checks")), name
         for rows in batches:
-            keys = [tuple(r[k] for k in db[name].pks) for r in rows]
+            keys = [tuple(r[k] for k in db.table(name).pks) for r in rows]
             if by_key:
                 assert keys == sorted(keys), name
     sources = [r["source"] for b in inserted["reports"] for r in b]
@@ -258,7 +259,8 @@ def test_workers_parse_a_bounded_window_ahead_of_a_slow_writer(tmp_path):
 
     items = [(tmp_path, f"{k:05d}") for k in range(8000)]
     chunksize, window = build_mod._batching(2, len(items))
-    stream = build_mod._pooled(_mark, items, None, jobs=2)
+    stream = build_mod._pooled(_mark, items, build_mod.Parser.load(), jobs=2)
+    assert isinstance(stream, Generator)
     try:
         assert next(stream) == "00000"
         time.sleep(2)  # the writer stalls: the workers stop at the window instead of parsing everything

@@ -51,7 +51,7 @@ def test_index_rows_go_under_their_rows_rowid_and_need_their_row():
     create_search(db, [reports])
     rows = [{"report_id": rid, "title": f"{rid}年度報告", "agency_printed": None, "text": f"{rid} 應急微博"}
             for rid in ("b", "a", "c")]
-    db["reports"].insert_all(rows)
+    db.table("reports").insert_all(rows)
     insert_search_rows(db, reports, search_rows(reports, rows[::-1]))
     assert db.execute("select r.report_id, f.title, f.text from reports_fts f join reports r on r.rowid = f.rowid "
                       "order by r.report_id").fetchall() == [(r, f"{r}年度报告", f"{r} 应急微博") for r in "abc"]

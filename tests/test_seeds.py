@@ -73,7 +73,7 @@ def test_value_on_heading_row_is_kept_as_anomaly(seeds_db):
     rows = list(db.query("select c.* from cells c join reports r using (report_id) "
                          "where r.source = '002_87372135737a189f.txt' and c.flag = 'value_on_heading'"))
     assert [(r["row_code"], r["raw"], r["value"]) for r in rows] == [("h_meetings", "1", 1)]
-    rep = db["reports"].get(rows[0]["report_id"])
+    rep = db.table("reports").get(rows[0]["report_id"])
     assert rep["anomalies"] == 1 and "value_on_heading" in rep["reason"]
 
 
