@@ -86,7 +86,7 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
     """(path, source name) of every file under the inputs, recursively, in a stable order.
 
     The source name is the path relative to the folder given (a file given
-    directly is named by its file name).
+    directly is named by its file name), as :func:`source_name` writes it.
     """
     seen: set[tuple[int, int]] = set()
     for root in existing(inputs):
@@ -101,7 +101,20 @@ def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
                 continue
             if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
                 seen.add((st.st_dev, st.st_ino))
-                yield path, name
+                yield path, source_name(name)
+
+
+def source_name(name: str) -> str:
+    """A file name as the database stores it: as it is where the file system's bytes are UTF-8, else with each
+    byte that is not written ``\\xNN``. A folder unpacked from an archive made on Windows names its files in
+    GBK; Python gives such a name undecodable bytes as lone surrogates, which no text column can hold. The
+    escaped name is stable and distinct per file, so an update and ``gaireports verify`` find the file
+    again."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def existing(inputs: Iterable[str | Path]) -> list[Path]:

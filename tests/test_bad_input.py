@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 
 from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
+from datasette_gaireports.verify import verify
 
 from .conftest import SEEDS
 
@@ -97,3 +99,24 @@ def test_byte_identical_files_are_both_kept(tmp_path):
     rows = list(sqlite_utils.Database(tmp_path / "o.db").query("select * from reports order by source"))
     assert [r["source"] for r in rows] == ["a.txt", "b.txt"]
     assert rows[0]["duplicate_of"] is None and rows[1]["duplicate_of"] == rows[0]["report_id"]
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_escaped(tmp_path):
+    """A folder unpacked from a Windows archive names its files in GBK: each such file is read, stored under
+    its name with the undecodable bytes written ``\\xNN``, skipped by an update and found again by verify."""
+    folder = tmp_path / "in"
+    gbk_dir = folder / os.fsdecode("报告".encode("gbk"))
+    gbk_dir.mkdir(parents=True)
+    shutil.copy(SEEDS / "000_02a42f32ea1aea98.txt", gbk_dir / os.fsdecode("2019年度.txt".encode("gbk")))
+    shutil.copy(SEEDS / "001_6062cf8d5ea0336b.txt", folder / "报告.txt")
+    db_path = tmp_path / "o.db"
+    build([folder], db_path)
+    rows = list(sqlite_utils.Database(db_path).query("select source, file_name, status from reports order by source"))
+    assert rows == [
+        {"source": r"\xb1\xa8\xb8\xe6/2019\xc4\xea\xb6\xc8.txt", "file_name": r"2019\xc4\xea\xb6\xc8.txt",
+         "status": "parsed"},
+        {"source": "报告.txt", "file_name": "报告.txt", "status": "parsed"},
+    ]
+    summary = build([folder], db_path, full=False)
+    assert summary.skipped == 2 and summary.removed == 0
+    assert verify(db_path, [str(folder)]).ok and not verify(db_path, [str(folder)]).new
