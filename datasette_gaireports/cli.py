@@ -72,7 +72,7 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
                                 jobs=jobs or default_jobs(), full=full, in_place=in_place, progress=progress,
                                 dask=dask_address)
     except (ClusterError, Unreplaceable) as exc:
-        raise click.ClickException(f"{exc}; the database was left as it was") from exc
+        raise click.ClickException(f"{exc}; {db_path} was left as it was") from exc
     for line in summary.lines():
         click.echo(line)
     click.echo(f"database written: {db_path}")

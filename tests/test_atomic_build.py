@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -251,7 +252,7 @@ def test_a_database_in_wal_mode_is_updated_in_place_only(tmp_path):
         with pytest.raises(build_mod.Unreplaceable, match=r"g\.db: the database is in WAL mode.*--in-place"):
             build([folder], db_path, full=full)
     out = CliRunner().invoke(cli, ["build", str(folder), "--db", str(db_path), "-q"])
-    assert out.exit_code == 1 and "WAL mode" in out.output and "left as it was" in out.output
+    assert out.exit_code == 1 and "WAL mode" in out.output and f"{db_path} was left as it was" in out.output
     assert _content(db_path) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     summary = build([folder], db_path, full=False, in_place=True)
@@ -288,6 +289,32 @@ def _kill_while_writing(folder: Path, db_path: Path, mode: str) -> None:
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+def test_a_file_that_is_no_database_of_ours_is_not_replaced(tmp_path):
+    """``--db`` naming another file by mistake (a report, another program's database) stops the build; an
+    empty file, or a database a build wrote, is replaced."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "001_6062cf8d5ea0336b.txt", folder)
+    text = tmp_path / "report.html"
+    text.write_text("<html><body>某县2020年政府信息公开工作年度报告</body></html>", encoding="utf-8")
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other).table("notes").insert({"note": "keep"})
+    for path, why in ((text, "it is not an SQLite database"),
+                      (other, "it is an SQLite database without the tables checks, reports, rules")):
+        before = path.read_bytes()
+        with pytest.raises(build_mod.Unreplaceable, match=re.escape(f"{path}: {why}")):
+            build([folder], path)
+        out = CliRunner().invoke(cli, ["build", str(folder), "--db", str(path), "-q"])
+        assert out.exit_code == 1 and why in out.output and f"{path} was left as it was" in out.output
+        assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for _ in range(2):
+        assert build([folder], empty).files == 1
+    assert sqlite_utils.Database(empty).table("reports").count == 1
 
 
 def test_killed_build_leaves_previous_database(tmp_path):
