@@ -26,6 +26,7 @@ import sqlite_utils
 from . import pipeline
 from .changes import IN_IDS, Changes, as_param
 from .database import ReportRows, all_tables, init, report_rows, stored_by_key, write_reports
+from .dbfile import in_wal_mode, not_a_build
 from .filecopy import copy_file
 from .finish import finish_database, identify_agencies
 from .hashcache import HashCache
@@ -386,46 +387,6 @@ class Unreplaceable(Exception):
     """The database cannot be safely replaced by a new file."""
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-OWN_TABLES = frozenset({"reports", "checks", "rules"})
-"""Tables every database a build writes has: a file that lacks them is no database of this project's."""
-
-
-def not_ours(db_path: Path) -> str | None:
-    """Why the file at ``db_path`` is not one a build may replace, or None: a build replaces an empty file or
-    a database it wrote (one with :data:`OWN_TABLES`), never another file given as ``--db`` by mistake."""
-    try:
-        with open(db_path, "rb") as f:
-            header = f.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        return f"it cannot be read ({exc.strerror})"
-    if not header:
-        return None
-    if header != SQLITE_MAGIC:
-        return "it is not an SQLite database"
-    try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            have = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return f"it cannot be read as a database ({exc})"
-    missing = sorted(OWN_TABLES - have)
-    return f"it is an SQLite database without the tables {', '.join(missing)}: not one gaireports built" if missing \
-        else None
-
-
-def in_wal_mode(db_path: Path) -> bool:
-    """True where ``db_path`` is an SQLite database in write-ahead-log mode (its header says so)."""
-    try:
-        with open(db_path, "rb") as f:
-            header = f.read(20)
-    except OSError:
-        return False
-    return header.startswith(b"SQLite format 3\x00") and len(header) == 20 and header[18] == 2
-
-
 def remove_stale_temporaries(db_path: Path) -> list[Path]:
     """Delete temporary files left beside ``db_path`` by builds that were killed."""
     removed = []
@@ -668,7 +629,7 @@ def write_database(
     if incremental and in_place:
         return _update_in_place(db_path, job, HashCache.load(db_path))
     cache = HashCache(db_path)  # a full build's: it hashes no file, and keeps the hashes of the files it stored
-    if db_path.exists() and (why := not_ours(db_path)):
+    if db_path.exists() and db_path.stat().st_size and (why := not_a_build(db_path)):
         raise Unreplaceable(f"{db_path}: {why}, and a build would replace it; give another --db, or delete the "
                             "file first")
     if in_wal_mode(db_path):

@@ -85,10 +85,14 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout)")
 def export(db_path: str, output) -> None:
     """Write one JSON object per report (JSON Lines)."""
+    from .dbfile import NotABuild
     from .export import export_lines
 
-    for line in export_lines(db_path):
-        output.write(line + "\n")
+    try:
+        for line in export_lines(db_path):
+            output.write(line + "\n")
+    except NotABuild as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command()
@@ -98,11 +102,12 @@ def verify(db_path: str, sources: tuple[str, ...]) -> None:
     """Check a database: integrity, foreign keys, checks recomputed from its cells, and SOURCES' sha256."""
     import sqlite3
 
+    from .dbfile import NotABuild
     from .verify import verify as run_verify
 
     try:
         result = run_verify(db_path, sources)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotABuild) as exc:
         raise click.ClickException(str(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise click.ClickException(f"{db_path}: not a sound SQLite database ({exc})") from exc

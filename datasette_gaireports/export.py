@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from . import pipeline
+from .dbfile import require_build
 from .layout import Family
 from .values import Number
 
@@ -79,8 +80,9 @@ def report_object(db: sqlite_utils.Database, rep: dict, families: tuple[Family, 
 
 
 def iter_export(db_path: str) -> Iterator[dict]:
-    """Every report of a database as an export object, ordered by source."""
-    db = sqlite_utils.Database(db_path)
+    """Every report of a database as an export object, ordered by source (:class:`.dbfile.NotABuild` for a
+    file that is no database a build wrote)."""
+    db = sqlite_utils.Database(require_build(db_path))
     families = pipeline.families()
     present = set(db.table_names())
     families = tuple(f for f in families if f.name in present)

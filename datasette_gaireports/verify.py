@@ -19,6 +19,7 @@ import sqlite_utils
 from . import pipeline
 from .build import iter_sources
 from .checks import run_checks
+from .dbfile import require_build
 from .tables import ANOMALY_FLAGS
 
 
@@ -108,10 +109,7 @@ def _compare_sources(db: sqlite_utils.Database, sources: Iterable[str], v: Verif
 
 def verify(db_path: str | Path, sources: Iterable[str] = ()) -> Verification:
     """Verify a database; pass the build's inputs as ``sources`` to compare the files too."""
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        raise FileNotFoundError(f"{db_path}: no such database")
-    db = sqlite_utils.Database(db_path)
+    db = sqlite_utils.Database(require_build(db_path))
     v = Verification()
     v.integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
     v.foreign_keys = [json.dumps(list(r)) for r in db.execute("PRAGMA foreign_key_check").fetchall()]

@@ -20,7 +20,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from datasette_gaireports import build as build_mod
-from datasette_gaireports import filecopy
+from datasette_gaireports import dbfile, filecopy
 from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
 
@@ -246,7 +246,7 @@ def test_a_database_in_wal_mode_is_updated_in_place_only(tmp_path):
     """A new file put in place of a database in WAL mode would be read with the old one's -wal file."""
     folder, db_path = _two_states(tmp_path)
     sqlite_utils.Database(db_path).enable_wal()
-    assert build_mod.in_wal_mode(db_path) and not build_mod.in_wal_mode(tmp_path / "none.db")
+    assert dbfile.in_wal_mode(db_path) and not dbfile.in_wal_mode(tmp_path / "none.db")
     before = _content(db_path)
     for full in (False, True):
         with pytest.raises(build_mod.Unreplaceable, match=r"g\.db: the database is in WAL mode.*--in-place"):

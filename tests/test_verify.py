@@ -95,3 +95,21 @@ def test_corrupt_file_is_found(built, tmp_path):
 def test_missing_database_is_a_clear_error(tmp_path):
     result = _run("--db", tmp_path / "none.db")
     assert result.exit_code != 0 and "none.db: no such database" in result.output
+
+
+@pytest.mark.parametrize("command", ["verify", "export"])
+def test_a_file_that_is_no_build_is_named_with_the_reason(tmp_path, command):
+    """verify and export given a report, another program's database or an empty file say which and why."""
+    text = tmp_path / "report.txt"
+    text.write_text("某县2020年政府信息公开工作年度报告\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other).table("reports").insert({"id": 1})
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for path, why in ((text, "it is not an SQLite database"),
+                      (other, "it is an SQLite database without the tables checks, rules"),
+                      (empty, "it is empty")):
+        result = CliRunner().invoke(cli, [command, "--db", str(path)])
+        assert result.exit_code == 1, (command, path.name, result.output)
+        assert result.output.startswith(f"Error: {path}: {why}"), (command, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
