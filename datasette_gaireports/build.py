@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
+DATABASE_COMPANIONS = ("-journal", "-wal", "-shm")
+"""The files SQLite keeps beside a database (its rollback journal, write-ahead log and shared memory)."""
 CACHE_KIB = 64 * 1024
 """SQLite page cache of a build, in KiB: the indexes keyed by report id take random inserts."""
 SORT_CACHE_KIB = 16 * 1024
@@ -83,13 +85,21 @@ class Summary:
         return out
 
 
-def iter_sources(inputs: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
-    """(path, source name) of every file under the inputs, recursively, in a stable order.
+def iter_sources(inputs: Iterable[str | Path], database: str | Path | None = None) -> Iterator[tuple[Path, str]]:
+    """(path, source name) of every file under the inputs, recursively, in a stable order; the ``database``
+    and its journals are left out (a database written into the folder it is built from).
 
     The source name is the path relative to the folder given (a file given
     directly is named by its file name), as :func:`source_name` writes it.
     """
     seen: set[tuple[int, int]] = set()
+    if database is not None:
+        for own in (Path(database), *(Path(f"{database}{suffix}") for suffix in DATABASE_COMPANIONS)):
+            try:
+                st = own.stat()
+            except OSError:
+                continue
+            seen.add((st.st_dev, st.st_ino))
     for root in existing(inputs):
         if root.is_file():
             candidates = [(root, root.name)]
@@ -398,8 +408,8 @@ def remove_stale_temporaries(db_path: Path) -> list[Path]:
     return removed
 
 
-def _sorted_sources(inputs: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    return sorted(iter_sources(inputs), key=lambda item: item[1])
+def _sorted_sources(inputs: Iterable[str | Path], database: Path) -> list[tuple[Path, str]]:
+    return sorted(iter_sources(inputs, database), key=lambda item: item[1])
 
 
 def _reusable(db_path: Path, tables: tuple, families: tuple[Family, ...]) -> bool:
@@ -825,7 +835,7 @@ def build(
     file itself, in one transaction (see :func:`write_database`).
     """
     roots = existing(inputs)  # a missing input is named before anything is written
-    return write_database(None, db_path, sources=partial(_sorted_sources, roots), parser=Parser.load(budget), jobs=jobs,
+    return write_database(None, db_path, sources=partial(_sorted_sources, roots, Path(db_path)), parser=Parser.load(budget), jobs=jobs,
                           full=full, in_place=in_place, progress=progress,
                           dask=dask)
 

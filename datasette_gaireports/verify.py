@@ -94,8 +94,8 @@ def _recompute(db: sqlite_utils.Database, v: Verification) -> None:
             v.checks.append(f"{sources.get(key[0], key[0])} {key[1]} {key[2]}: stored {a}, recomputed {b}")
 
 
-def _compare_sources(db: sqlite_utils.Database, sources: Iterable[str], v: Verification) -> None:
-    on_disk: dict[str, Path] = {name: path for path, name in iter_sources(sources)}
+def _compare_sources(db: sqlite_utils.Database, sources: Iterable[str], v: Verification, db_path: Path) -> None:
+    on_disk: dict[str, Path] = {name: path for path, name in iter_sources(sources, db_path)}
     seen = set()
     for row in db.query("select source, sha256 from reports order by source"):
         seen.add(row["source"])
@@ -109,7 +109,8 @@ def _compare_sources(db: sqlite_utils.Database, sources: Iterable[str], v: Verif
 
 def verify(db_path: str | Path, sources: Iterable[str] = ()) -> Verification:
     """Verify a database; pass the build's inputs as ``sources`` to compare the files too."""
-    db = sqlite_utils.Database(require_build(db_path))
+    path = require_build(db_path)
+    db = sqlite_utils.Database(path)
     v = Verification()
     v.integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
     v.foreign_keys = [json.dumps(list(r)) for r in db.execute("PRAGMA foreign_key_check").fetchall()]
@@ -117,5 +118,5 @@ def verify(db_path: str | Path, sources: Iterable[str] = ()) -> Verification:
     _recompute(db, v)
     sources = list(sources)
     if sources:
-        _compare_sources(db, sources, v)
+        _compare_sources(db, sources, v, path)
     return v

@@ -23,6 +23,7 @@ from datasette_gaireports import build as build_mod
 from datasette_gaireports import dbfile, filecopy
 from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
+from datasette_gaireports.verify import verify
 
 from .conftest import SEEDS
 from .test_scale import content
@@ -195,9 +196,9 @@ def test_an_update_lists_and_parses_the_files_during_the_copy(tmp_path, monkeypa
     copying = threading.Event()
     listed, rows = build_mod._sorted_sources, build_mod.report_rows
 
-    def listing(inputs):
+    def listing(inputs, database):
         events.append("listed during the copy" if copying.wait(10) else "listed before the copy")
-        return listed(inputs)
+        return listed(inputs, database)
 
     def counted(*args):
         events.append("parsed")
@@ -315,6 +316,27 @@ def test_a_file_that_is_no_database_of_ours_is_not_replaced(tmp_path):
     for _ in range(2):
         assert build([folder], empty).files == 1
     assert sqlite_utils.Database(empty).table("reports").count == 1
+
+
+def test_a_database_built_into_its_own_folder_is_no_input(tmp_path):
+    """``gaireports build reports --db reports/g.db``: updates (on a copy, in place) and verify leave the
+    database and SQLite's files beside it out of the inputs."""
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    db_path = folder / "g.db"
+    build([folder], db_path)
+    for in_place in (False, True):
+        summary = build([folder], db_path, full=False, in_place=in_place)
+        assert (summary.files, summary.skipped, summary.unparsed) == (5, 5, 0), in_place
+    assert [r["source"] for r in sqlite_utils.Database(db_path).query("select source from reports where source "
+                                                                       "like 'g.db%'")] == []
+    result = verify(db_path, [str(folder)])
+    assert result.ok and result.new == []
+    companion = folder / "g.db-wal"
+    companion.write_bytes(b"\x00" * 32)
+    names = {name for _path, name in build_mod.iter_sources([folder], db_path)}
+    assert names == {p.name for p in SEEDS.iterdir()}
+    assert {"g.db", "g.db-wal"} <= {name for _path, name in build_mod.iter_sources([folder])}
 
 
 def test_killed_build_leaves_previous_database(tmp_path):
