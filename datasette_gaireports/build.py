@@ -90,8 +90,14 @@ def iter_sources(inputs: Iterable[str | Path], database: str | Path | None = Non
     and its journals are left out (a database written into the folder it is built from).
 
     The source name is the path relative to the folder given (a file given
-    directly is named by its file name), as :func:`source_name` writes it.
+    directly is named by its file name); with several inputs, relative to the
+    folder they share (``2019/r.html`` and ``2020/r.html`` for the inputs
+    ``reports/2019`` and ``reports/2020``), so no two files share a name. It is
+    written as :func:`source_name` writes it.
     """
+    roots = existing(inputs)
+    folders = [os.path.abspath(root if root.is_dir() else root.parent) for root in roots]
+    base = os.path.commonpath(folders) if len(set(folders)) > 1 else None
     seen: set[tuple[int, int]] = set()
     if database is not None:
         for own in (Path(database), *(Path(f"{database}{suffix}") for suffix in DATABASE_COMPANIONS)):
@@ -100,12 +106,15 @@ def iter_sources(inputs: Iterable[str | Path], database: str | Path | None = Non
             except OSError:
                 continue
             seen.add((st.st_dev, st.st_ino))
-    for root in existing(inputs):
+    for root, folder in zip(roots, folders):
         if root.is_file():
             candidates = [(root, root.name)]
         else:
             candidates = sorted(_files_under(root), key=lambda c: c[1])
+        within = os.path.relpath(folder, base).replace(os.sep, "/") if base is not None else "."
+        prefix = "" if within == "." else within + "/"
         for path, name in candidates:
+            name = prefix + name
             try:
                 st = path.stat()
             except OSError:

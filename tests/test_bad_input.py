@@ -120,3 +120,23 @@ def test_a_file_name_that_is_not_utf8_is_stored_escaped(tmp_path):
     summary = build([folder], db_path, full=False)
     assert summary.skipped == 2 and summary.removed == 0
     assert verify(db_path, [str(folder)]).ok and not verify(db_path, [str(folder)]).new
+
+
+def test_files_of_several_inputs_are_named_below_the_folder_they_share(tmp_path):
+    """``build reports/2019 reports/2020``, each holding an ``r.txt``: two reports, ``2019/r.txt`` and
+    ``2020/r.txt``, not two named ``r.txt``; a folder given twice (itself and inside another) is read once."""
+    reports = tmp_path / "reports"
+    for year, seed in (("2019", "000_02a42f32ea1aea98.txt"), ("2020", "001_6062cf8d5ea0336b.txt")):
+        (reports / year).mkdir(parents=True)
+        shutil.copy(SEEDS / seed, reports / year / "r.txt")
+    inputs = [reports / "2019", reports / "2020"]
+    for given in (inputs, [reports / "2019", reports], [reports / "2019" / "r.txt", reports / "2020" / "r.txt"]):
+        db_path = tmp_path / "o.db"
+        build(given, db_path)
+        sources = [r["source"] for r in sqlite_utils.Database(db_path).query("select source from reports order by 1")]
+        assert sources == ["2019/r.txt", "2020/r.txt"], given
+        assert build(given, db_path, full=False).skipped == 2
+        assert verify(db_path, [str(p) for p in given]).ok
+    build([reports / "2019"], tmp_path / "one.db")
+    assert [r["source"] for r in sqlite_utils.Database(tmp_path / "one.db").query("select source from reports")] \
+        == ["r.txt"], "one folder: names below it"
