@@ -102,11 +102,12 @@ class HashCache:
                                    dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"version": VERSION, "files": self.fresh}, f, ensure_ascii=False)
+                # ASCII escapes: a path that is not UTF-8 holds lone surrogates, which only an escape can write
+                json.dump({"version": VERSION, "files": self.fresh}, f)
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, self.path)
-        except OSError:  # a cache: the next build hashes the files instead
+        except (OSError, ValueError):  # a cache: the next build hashes the files instead
             Path(tmp).unlink(missing_ok=True)
         self.entries, self.fresh = {}, {}

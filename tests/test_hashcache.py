@@ -84,3 +84,15 @@ def test_an_unreadable_cache_means_hashing_everything(folder, tmp_path, hashed, 
     assert HashCache.load(db).entries == {}
     summary = build([folder], db, full=False)
     assert summary.skipped == 5 and len(hashed) == 5
+
+
+def test_a_path_that_is_not_utf8_is_remembered(folder, tmp_path, hashed):
+    """A file named in GBK (undecodable bytes in its path) has its hash kept and found again."""
+    gbk = folder / os.fsdecode("报告.txt".encode("gbk"))
+    shutil.move(folder / "000_02a42f32ea1aea98.txt", gbk)
+    db_path = tmp_path / "g.db"
+    build([folder], db_path)
+    assert os.path.abspath(gbk) in json.loads(cache_path(db_path).read_text(encoding="utf-8"))["files"]
+    hashed.clear()
+    assert build([folder], db_path, full=False).skipped == 5
+    assert hashed == []
