@@ -95,6 +95,8 @@ _PROSE_RULES = (
      "what the text says did not happen is 0 in table 四 (a warning: the wording is read loosely)"),
     ("P5", "legacy", True, "正文称“没有”的事项在统计表中为0(仅作提示)",
      "what the text says did not happen is 0 in the statistics table (a warning: the wording is read loosely)"),
+    ("P6", "requests", True, "正文称“没有”的事项在表三中为0(仅作提示)",
+     "what the text says did not happen is 0 in table 三 (a warning: the wording is read loosely)"),
 )
 
 

@@ -14,8 +14,12 @@ from mypy_extensions import mypyc_attr
 
 from .tables import Cell
 from .text import normalise
+from .values import chinese_count
 
-_N = r"(\d+)\s*(?:件|宗|条|个|份|次|起|项)"
+_N = (r"(\d+|(?<=[共计为达了有请议讼息]|\s)[零〇一二两三四五六七八九十百千]+)\s*(?:件|宗|条|个|份|次|起|项)"
+      r"(?!工作日|自然日|日|天|小时|月)")
+"""A count and its measure word, not a time limit (15个工作日). The count is in digits, or in Chinese numerals
+(两件, 十二件) right after a word that leads to a count (共, 为, 申请, 复议 …), so that 每一件 is none."""
 _NONE = r"(?:没有|未|无|均未|从未|尚未|不存在)"
 
 
@@ -35,6 +39,8 @@ def _p(code: str, regex: str, zero: bool = False) -> Pattern:
 PATTERNS: tuple[Pattern, ...] = (
     _p("requests_received", r"(?:收到|受理|接到|接收)[^,;。]{0,20}?(?:依申请公开|公开申请|信息公开申请|公开政府信息申请|申请)[^0-9,;。]{0,6}?" + _N),
     _p("requests_received", r"(?:依申请公开|信息公开申请)[^0-9,;。]{0,6}?(?:共|合计)" + _N),
+    _p("requests_received", _NONE + r"[^。;,]{0,10}?(?:收到|受理|接到|接收)[^。;,]{0,20}?"
+       r"(?:依申请公开|公开申请|信息公开申请|公开政府信息申请|公开的申请)", zero=True),
     _p("requests_online", r"(?:网上|网络|在线|互联网|电子邮件|数据电文)[^0-9,;。()]{0,30}?申请[^0-9,;。]{0,2}?" + _N),
     _p("requests_in_person", r"(?:当面|现场)申请[^0-9,;。]{0,2}?" + _N),
     _p("requests_fax", r"传真(?:申请)?[^0-9,;。]{0,2}?" + _N),
@@ -73,6 +79,10 @@ def sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _count(text: str) -> int | None:
+    return int(text) if text.isdigit() else chinese_count(text)
+
+
 def figures(text: str) -> list[Cell]:
     """The legacy-coded figures a report's sentences state; the first statement of each code wins."""
     found: dict[str, Cell] = {}
@@ -84,7 +94,9 @@ def figures(text: str) -> list[Cell]:
             m = pat.regex.search(norm)
             if not m:
                 continue
-            value = 0 if pat.zero else int(m.group(1))
+            value = 0 if pat.zero else _count(m.group(1))
+            if value is None:
+                continue
             raw = m.group(0)
             found[pat.code] = Cell(
                 "legacy", pat.code, pat.code, "value", raw, value, "", "prose",

@@ -70,6 +70,29 @@ def parse_value(raw: str) -> Value:
     return Value(number, unit=m["unit"] or "", flag=flag)
 
 
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_count(text: str) -> int | None:
+    """A count in Chinese numerals (两, 十二, 二十, 一百零五) as a number; None for text that is not one (digits
+    read one by one, as in the year 二〇二二, are not a count)."""
+    total = current = 0
+    after_digit = False
+    for ch in text:
+        digit, unit = CN_DIGITS.get(ch), CN_UNITS.get(ch)
+        if digit is not None:
+            if after_digit and current:
+                return None
+            current, after_digit = digit, True
+        elif unit is not None:
+            total += (current or 1) * unit
+            current, after_digit = 0, False
+        else:
+            return None
+    return total + current if text else None
+
+
 def is_unit(raw: str) -> bool:
     """True for a cell that holds only a unit (the 单位 column of the legacy table)."""
     text = normalise(raw).strip()

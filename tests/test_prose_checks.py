@@ -11,6 +11,7 @@ from datasette_gaireports.build import build
 from datasette_gaireports.checks import text_vs_table
 from datasette_gaireports.crossrules import NONE_RULES, PROSE_LINKS, TEXT_VS_TABLE, is_none_statement, statement_kinds
 from datasette_gaireports.prose import figures
+from datasette_gaireports.values import chinese_count
 
 from .conftest import SEEDS
 
@@ -57,7 +58,8 @@ def test_every_seed_statement_agrees_with_its_table(seeds_db):
                    "004_4de4fcdb2784b386.txt"):
         statuses |= {(source, *k): c["status"] for k, c in p_checks(db, source).items()}
     assert statuses and set(statuses.values()) == {"pass"}
-    assert ("002_87372135737a189f.txt", "P3", "requests_received") in statuses, "legacy table: same code"
+    # 002 says 今年未收到…依申请公开请求 before it counts 申请0次: the first statement is one of none
+    assert ("002_87372135737a189f.txt", "P5", "requests_received") in statuses, "legacy table: same code"
     assert ("001_6062cf8d5ea0336b.txt", "P4", "reviews") in statuses, "a statement of none against table 四"
 
 
@@ -101,3 +103,40 @@ def test_each_figure_is_read_as_a_count_or_a_statement_of_none():
     stated = {c.cell: c for c in figures("全年收到行政复议2件。未发生因政府信息公开提起行政诉讼的情况。")}
     assert (stated["reviews"].value, is_none_statement(stated["reviews"])) == (2, False)
     assert (stated["lawsuits"].value, is_none_statement(stated["lawsuits"])) == (0, True)
+
+
+@pytest.mark.parametrize(("fmt", "family", "cell", "rule"), [
+    ("2021", "requests", "new.total", "P6"), ("legacy", "legacy", "requests_received", "P5")])
+def test_a_statement_that_no_request_came_is_a_zero_against_the_table(fmt, family, cell, rule):
+    stated = figures("本年度我局未收到政府信息公开申请。")
+    assert [(f.cell, f.value) for f in stated] == [("requests_received", 0)] and is_none_statement(stated[0])
+    [check] = text_vs_table(fmt, {family: {cell: 3}}, stated)
+    assert (check.rule, check.status, check.left, check.right) == (rule, "warning", 0, 3)
+
+
+def test_a_count_against_the_legacy_table():
+    [check] = text_vs_table("legacy", {"legacy": {"requests_received": 5}}, figures("全年共收到政府信息公开申请五件。"))
+    assert (check.rule, check.status, check.left, check.right) == ("P3", "pass", 5, 5)
+    [check] = text_vs_table("legacy", {"legacy": {"requests_received": 4}}, figures("全年共收到政府信息公开申请五件。"))
+    assert (check.rule, check.status, check.left, check.right) == ("P3", "fail", 5, 4)
+
+
+@pytest.mark.parametrize(("text", "stated"), [
+    ("共收到政府信息公开申请两件,均已按时答复。", [("requests_received", 2)]),
+    ("受理政府信息公开申请共计十二件。", [("requests_received", 12)]),
+    ("全年发生政府信息公开行政复议一起,行政诉讼两起。", [("reviews", 1), ("lawsuits", 2)]),
+    ("全年主动公开政府信息一千二百条。", [("active_total", 1200)]),
+    ("受理信息公开申请的每一件都认真办理。", []),
+    ("收到的申请一般在十五个工作日内答复。", []),
+    ("收到申请后15个工作日内答复。", []),
+    ("本年度未收到因政府信息公开引起的行政复议申请。", [("reviews", 0)]),
+])
+def test_counts_in_chinese_numerals_and_what_is_no_count(text, stated):
+    assert [(f.cell, f.value) for f in figures(text)] == stated
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("三十一", 31), ("一百零五", 105), ("一千二百", 1200),
+    ("零", 0), ("二〇二二", None), ("五六", None), ("", None), ("十件", None)])
+def test_chinese_count(text, number):
+    assert chinese_count(text) == number
