@@ -18,7 +18,9 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.0"
+PARSER_VERSION = "1.1"
+"""Stored with each report; an update reads again every file another version read. Raised whenever a file
+would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
