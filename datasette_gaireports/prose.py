@@ -16,10 +16,10 @@ from .tables import Cell
 from .text import normalise
 from .values import chinese_count
 
-_N = (r"(\d+|(?<=[共计为达了有请议讼息]|\s)[零〇一二两三四五六七八九十百千]+)\s*(?:件|宗|条|个|份|次|起|项)"
+_N = (r"(\d+|(?<=[共计为达了有请议讼息开]|\s)[零〇一二两三四五六七八九十百千]+)\s*(?:件|宗|条|个|份|次|起|项)"
       r"(?!工作日|自然日|日|天|小时|月)")
 """A count and its measure word, not a time limit (15个工作日). The count is in digits, or in Chinese numerals
-(两件, 十二件) right after a word that leads to a count (共, 为, 申请, 复议 …), so that 每一件 is none."""
+(两件, 十二件) right after a word that leads to a count (共, 为, 申请, 依申请公开, 复议 …), so that 每一件 is none."""
 _NONE = r"(?:没有|未|无|均未|从未|尚未|不存在)"
 
 

@@ -75,6 +75,33 @@ def other_matters(agency: Agency, year: int, rng: random.Random) -> list[str]:
     return [fill(rng.choice(OTHER_MATTERS), agency, year, rng)]
 
 
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral(n: int, two: str = "二") -> str:
+    """``n`` (0 to 9,999) in Chinese numerals as a count is written: 零, 十二, 二十, 一百零五; ``two`` may be 两."""
+    if n == 0:
+        return "零"
+    if n == 2:
+        return two
+    out, gap = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, unit)
+        if d:
+            out += ("零" if gap and out else "") + ("" if unit == 10 and d == 1 and not out else _DIGITS[d]) + name
+            gap = False
+        elif out:
+            gap = True
+    return out
+
+
+def _count(n: Number, rng: random.Random) -> str:
+    """A count as a report prints it: mostly in digits, sometimes in Chinese numerals (两件, 十二件)."""
+    if isinstance(n, int) and 0 < n < 10_000 and rng.random() < 0.15:
+        return chinese_numeral(n, rng.choice("二两"))
+    return str(n)
+
+
 _RECEIVED = (
     "{year}年，{self}共收到政府信息公开申请{n}件",
     "全年共受理依申请公开政府信息{n}件",
@@ -91,6 +118,7 @@ _REVIEWS_NONE = (
     "{year}年，{self}未发生因政府信息公开引起的行政复议、行政诉讼。",
     "本年度{self}没有因政府信息公开工作被申请行政复议或提起行政诉讼的情况。",
 )
+_RECEIVED_NONE = ("本年度{self}未收到政府信息公开申请。", "{year}年，{self}没有收到公民、法人或其他组织提出的政府信息公开申请。")
 _REVIEWS_SOME = "{year}年，{self}因政府信息公开被申请行政复议{r}件，被提起行政诉讼{l}件。"
 _COMPLAINTS_NONE = ("全年未收到有关政府信息公开工作的举报投诉。", "本年度没有收到对政府信息公开工作的举报和投诉。")
 _FEES_NONE = ("{self}在办理依申请公开过程中未收取任何费用。", "{year}年，{self}没有收取政府信息公开相关费用。")
@@ -112,13 +140,16 @@ def request_sentences(facts_in: dict[str, Number | None], agency: Agency, year: 
         out.append(rng.choice(_ACTIVE_TOTAL).format(n=active, **s))
         facts["active_total"] = active
     received = facts_in.get("requests_received")
-    if received is not None:
-        sentence = rng.choice(_RECEIVED).format(n=received, **s)
+    if received == 0 and rng.random() < 0.5:
+        out.append(rng.choice(_RECEIVED_NONE).format(**s))
+        facts["requests_received"] = 0
+    elif received is not None:
+        sentence = rng.choice(_RECEIVED).format(n=_count(received, rng), **s)
         parts = []
         for code, forms in _CHANNELS.items():
             v = facts_in.get(code)
             if v is not None and (v > 0 or rng.random() < 0.3):
-                parts.append(rng.choice(forms).format(n=v))
+                parts.append(rng.choice(forms).format(n=_count(v, rng)))
                 facts[code] = v
         rng.shuffle(parts)
         if parts and received > 0:
@@ -133,7 +164,7 @@ def request_sentences(facts_in: dict[str, Number | None], agency: Agency, year: 
         if reviews == 0 and lawsuits == 0:
             out.append(rng.choice(_REVIEWS_NONE).format(**s))
         else:
-            out.append(_REVIEWS_SOME.format(r=reviews, l=lawsuits, **s))
+            out.append(_REVIEWS_SOME.format(r=_count(reviews, rng), l=_count(lawsuits, rng), **s))
         facts["reviews"], facts["lawsuits"] = reviews, lawsuits
     if facts_in.get("complaints") == 0 and rng.random() < 0.6:
         out.append(rng.choice(_COMPLAINTS_NONE))
