@@ -124,6 +124,7 @@ def test_a_count_against_the_legacy_table():
 @pytest.mark.parametrize(("text", "stated"), [
     ("共收到政府信息公开申请两件,均已按时答复。", [("requests_received", 2)]),
     ("受理政府信息公开申请共计十二件。", [("requests_received", 12)]),
+    ("共收到并及时处理政府信息依申请公开十一宗。", [("requests_received", 11)]),
     ("全年发生政府信息公开行政复议一起,行政诉讼两起。", [("reviews", 1), ("lawsuits", 2)]),
     ("全年主动公开政府信息一千二百条。", [("active_total", 1200)]),
     ("受理信息公开申请的每一件都认真办理。", []),
