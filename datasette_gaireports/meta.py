@@ -38,6 +38,15 @@ _ACCOUNT = re.compile(
 _LEVEL_WORDS = {"市": ("全市", "市局", "本市", "市委", "市政府"), "县": ("全县", "县局", "本县"), "区": ("全区", "区局", "本区")}
 
 
+_CN_DIGITS = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
+_CN_YEAR = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})(?=年)")
+
+
+def cn_years(text: str) -> str:
+    """``text`` with years printed in Chinese numerals (二〇二一年) in digits (2021年)."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m[1]), text)
+
+
 @dataclass
 class Meta:
     title: str = ""
@@ -63,7 +72,7 @@ def find_title(lines: list[str], page_title: str = "") -> str:
         if (
             6 <= len(s) <= 70
             and _TITLE.search(s)
-            and _YEAR_IN_TITLE.search(s)
+            and _YEAR_IN_TITLE.search(cn_years(s))
             and not _NOT_TITLE.match(s)
             and not re.search(r"[《:>]", s)
         ):
@@ -87,7 +96,7 @@ def agency_from_title(title: str) -> str:
     ``某局政府信息公开工作2021年度报告`` and ``2021年某局政府信息公开工作年度报告`` all give
     ``某局``; a title naming no body (``2021年度政府信息公开工作年度报告``) gives ``""``.
     """
-    s = re.sub(r"\s+", "", title)
+    s = cn_years(re.sub(r"\s+", "", title))
     m = _YEAR_IN_TITLE.search(s)
     words = _REPORT_WORDS.search(s)
     end = words.start() if words else len(s)
@@ -132,7 +141,7 @@ def infer_agency(text: str) -> tuple[str, str]:
 
 def find_year(title: str, text: str, published: str | None) -> int | None:
     """The year reported on: the title's, else the statistics period's, else the most cited."""
-    m = _YEAR_IN_TITLE.search(re.sub(r"\s+", "", title))
+    m = _YEAR_IN_TITLE.search(cn_years(re.sub(r"\s+", "", title)))
     if m:
         return int(m[1])
     m = _PERIOD.search(text)
@@ -159,7 +168,6 @@ def iso_date(text: str) -> str | None:
     return _iso(m) if m else None
 
 
-_CN_DIGITS = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
 _CN_DATE = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 
 

@@ -336,6 +336,13 @@ def test_title_over_two_lines_and_a_signature_dated_in_chinese_numerals():
     assert (rep.meta.agency, rep.meta.year, rep.meta.published) == ("临朐县城关街道办事处", 2021, "2022-01-28")
 
 
+def test_a_title_whose_year_is_printed_in_chinese_numerals():
+    for title, agency in (("二〇二一年临朐县人民政府政府信息公开工作年度报告", "临朐县人民政府"),
+                          ("临朐县教育局二〇二一年度政府信息公开工作年度报告", "临朐县教育局")):
+        rep = parse(f"{title}\n本机关共收到政府信息公开申请2件。\n")
+        assert (rep.format, rep.meta.title, rep.meta.agency, rep.meta.year) == ("prose", title, agency, 2021)
+
+
 def test_body_named_only_in_the_signature():
     text = "2021年度政府信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n临朐县住房和城乡建设局\n2022年1月5日\n"
     rep = parse(text)
