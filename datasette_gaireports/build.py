@@ -637,6 +637,9 @@ def write_database(
     previous database untouched.
     """
     db_path = Path(db_path)
+    if db_path.is_file() and db_path.stat().st_size and (why := not_a_build(db_path)):
+        raise Unreplaceable(f"{db_path}: {why}, and a build would replace it; give another --db, or delete the "
+                            "file first")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(db_path)
     pm = pipeline.plugin_manager()
@@ -648,9 +651,6 @@ def write_database(
     if incremental and in_place:
         return _update_in_place(db_path, job, HashCache.load(db_path))
     cache = HashCache(db_path)  # a full build's: it hashes no file, and keeps the hashes of the files it stored
-    if db_path.exists() and db_path.stat().st_size and (why := not_a_build(db_path)):
-        raise Unreplaceable(f"{db_path}: {why}, and a build would replace it; give another --db, or delete the "
-                            "file first")
     if in_wal_mode(db_path):
         raise Unreplaceable(
             f"{db_path}: the database is in WAL mode, and a database put in its place would be read with its "
@@ -844,8 +844,8 @@ def build(
     file itself, in one transaction (see :func:`write_database`).
     """
     roots = existing(inputs)  # a missing input is named before anything is written
-    return write_database(None, db_path, sources=partial(_sorted_sources, roots, Path(db_path)), parser=Parser.load(budget), jobs=jobs,
-                          full=full, in_place=in_place, progress=progress,
+    return write_database(None, db_path, sources=partial(_sorted_sources, roots, Path(db_path)),
+                          parser=Parser.load(budget), jobs=jobs, full=full, in_place=in_place, progress=progress,
                           dask=dask)
 
 
