@@ -49,10 +49,13 @@ def build(inputs: tuple[str, ...], db_path: str, strict: bool, max_bytes: int, m
           jobs: int | None, dask_address: str | None, full: bool, in_place: bool, quiet: bool) -> None:
     """Parse every report under INPUTS (files or folders, recursively) into --db.
 
-    An existing --db is updated: files it already holds unchanged are skipped,
-    reports whose file is gone are removed (--full rebuilds everything). The
-    update is written to a copy that replaces --db at the end, or with
-    --in-place into --db itself within one transaction.
+    Each file is named by its path below the folder given (below the folder
+    they share, for several INPUTS). An existing --db is updated: files it
+    already holds unchanged are skipped, files an older parser read are read
+    again, reports whose file is gone are removed (--full rebuilds everything).
+    The update is written to a copy that replaces --db at the end, or with
+    --in-place into --db itself within one transaction. A --db that is neither
+    empty nor a database a build wrote is left alone: the build stops.
     """
     from .build import Budget, Unreplaceable, default_jobs
     from .build import build as run_build
