@@ -66,6 +66,9 @@ class Summary:
     incremental: bool = False
     skipped: int = 0
     removed: int = 0
+    """Reports removed because their file is gone or changed."""
+    reread: int = 0
+    """Files an older parser read, read again (their reports replaced)."""
 
     def lines(self) -> list[str]:
         out = [f"reports read: {self.files}"]
@@ -82,6 +85,8 @@ class Summary:
         if self.incremental:
             out.append(f"unchanged (skipped): {self.skipped}")
             out.append(f"removed: {self.removed}")
+            if self.reread:
+                out.append(f"read again (an older parser had read them): {self.reread}")
         return out
 
 
@@ -450,11 +455,13 @@ def _stored_files(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
 
 @dataclass
 class _Plan:
-    """What an update does: the files it parses, how many it keeps, and the reports it removes."""
+    """What an update does: the files it parses, how many it keeps, and the reports it removes (``outdated`` of
+    them an older parser's, whose files are read again)."""
 
     todo: list[tuple[Path, str]]
     kept: int
     gone: list[str]
+    outdated: int = 0
 
 
 def _plan_update(conn: sqlite3.Connection, sources: list[tuple[Path, str]], hashes: list[str]) -> _Plan:
@@ -470,8 +477,9 @@ def _plan_update(conn: sqlite3.Connection, sources: list[tuple[Path, str]], hash
             todo.append((path, source))
     gone = sorted(stored[k] for k in stored.keys() - keep)
     every = {rid for (rid,) in conn.execute("select report_id from reports")}
-    gone += sorted(every - set(stored.values()))
-    return _Plan(todo, len(keep), gone)
+    outdated = sorted(every - set(stored.values()))
+    listed = {report_id(source, sha) for (_path, source), sha in zip(sources, hashes)}
+    return _Plan(todo, len(keep), gone + outdated, sum(rid in listed for rid in outdated))
 
 
 def _remove_reports(db: sqlite_utils.Database, report_ids: list[str], tables: tuple) -> None:
@@ -545,9 +553,9 @@ def _create(db: sqlite_utils.Database, job: _Job, formats: tuple) -> None:
     _check_foreign_keys(db, job.tables, {})
 
 
-def _update(db: sqlite_utils.Database, job: _Job, plan: _Plan, rows: Iterable) -> tuple[int, int]:
+def _update(db: sqlite_utils.Database, job: _Job, plan: _Plan, rows: Iterable) -> tuple[int, int, int]:
     """Carry out ``plan`` within the caller's transaction: remove its reports, write ``rows`` (its files'),
-    and redo the steps across reports for what changed. Returns (skipped, removed)."""
+    and redo the steps across reports for what changed. Returns (skipped, removed, read again)."""
     changes = Changes()
     changes.removing(db, plan.gone)
     _remove_reports(db, plan.gone, job.tables)
@@ -560,7 +568,7 @@ def _update(db: sqlite_utils.Database, job: _Job, plan: _Plan, rows: Iterable) -
         changes.adding(db, (rid for (rid,) in new))
         finish_database(db, job.families, changes)
         _check_foreign_keys(db, job.tables, appended_after, logs)
-    return plan.kept, len(plan.gone)
+    return plan.kept, len(plan.gone) - plan.outdated, plan.outdated
 
 
 def _parsed_ahead(rows: Iterator[T], busy: Future, limit: int) -> Iterator[T]:
@@ -659,7 +667,7 @@ def write_database(
         )
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
-    skipped = removed = 0
+    skipped = removed = reread = 0
     try:
         if incremental:
             plan, rows = _copy_and_start(db_path, tmp, job)
@@ -670,7 +678,7 @@ def write_database(
             db.conn.execute(f"PRAGMA {pragma}")
         if incremental:
             with db.conn:
-                skipped, removed = _update(db, job, plan, rows)
+                skipped, removed, reread = _update(db, job, plan, rows)
         else:
             _create(db, job, formats)
             if reports is None:
@@ -689,7 +697,7 @@ def write_database(
         job.close()
         Path(tmp).unlink(missing_ok=True)
         raise
-    summary.skipped, summary.removed, summary.incremental = skipped, removed, incremental
+    summary.skipped, summary.removed, summary.reread, summary.incremental = skipped, removed, reread, incremental
     return summary
 
 
@@ -708,14 +716,14 @@ def _update_in_place(db_path: Path, job: _Job, cache: HashCache) -> Summary:
         db.conn.execute("BEGIN IMMEDIATE")  # takes the write lock now: a second build waits or fails here
         with db.conn:
             plan = _plan_update(db.conn, job.sources, hashes)
-            skipped, removed = _update(db, job, plan, job.rows(plan.todo, plan.kept))
+            skipped, removed, reread = _update(db, job, plan, job.rows(plan.todo, plan.kept))
         summary = summarise_database(db)
     except BaseException:
         job.close()
         raise
     finally:
         db.close()
-    summary.skipped, summary.removed, summary.incremental = skipped, removed, True
+    summary.skipped, summary.removed, summary.reread, summary.incremental = skipped, removed, reread, True
     return summary
 
 

@@ -107,6 +107,20 @@ def test_incremental_build_equals_full(corpus, serial, tmp_path, in_place):
     assert content(db) != content(serial)
 
 
+@pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
+def test_an_update_reads_again_what_an_older_parser_read(corpus, serial, tmp_path, in_place):
+    """Reports another parser version wrote are read again, counted apart from the removed ones; the
+    result is the database a full build gives."""
+    db = tmp_path / "g.db"
+    shutil.copy(serial, db)
+    with sqlite_utils.Database(db).conn as conn:
+        conn.execute("update reports set parser_version = '0.9' where source in ('pair_2020.txt', 'pair_2021.txt')")
+    summary = build([corpus], db, jobs=1, full=False, in_place=in_place)
+    assert (summary.incremental, summary.skipped, summary.removed, summary.reread) == (True, 31, 0, 2)
+    assert "read again (an older parser had read them): 2" in summary.lines()
+    assert content(db) == content(serial)
+
+
 def test_updates_that_empty_and_refill_the_counts_equal_full_builds(corpus, serial, tmp_path):
     """Removing all but one report drops most rows of the count tables; putting them back brings them back."""
     folder = tmp_path / "reports"
