@@ -7,7 +7,8 @@ from pathlib import Path
 from datasette import hookimpl
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from .pages import ROUTES, errors, links, short_search
+from .pages import ROUTES, errors, links, search_terms
+from .search import FOLD_FUNCTION, fold
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -15,6 +16,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 @hookimpl
 def register_routes(datasette):
     return list(ROUTES)
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
 
 
 @hookimpl
@@ -73,4 +79,4 @@ def startup(datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: short_search.wrap(datasette, app)
+    return lambda app: search_terms.wrap(datasette, app)

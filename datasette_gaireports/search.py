@@ -31,6 +31,17 @@ reports, and merging them was a third of the index's cost; 16 MiB costs about 20
 FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 
 
+FOLD_FUNCTION = "gaireports_fold"
+"""The SQL function the plugin registers (:func:`fold`): a query folded as the index is (the ``search``
+canned query calls it on its ``q``)."""
+
+
+def fold(value: object) -> object:
+    """A search term in the index's form (:func:`.text.normalise`: 應急 → 应急, full-width → ASCII); other
+    values as they are."""
+    return normalise(value) if isinstance(value, str) else value
+
+
 def trigram_available() -> bool:
     """True where the SQLite library has the FTS5 trigram tokenizer (3.34 and later)."""
     return sqlite3.sqlite_version_info >= TRIGRAM_SINCE

@@ -112,3 +112,23 @@ async def test_short_search_is_served_as_is_without_the_canned_query(seeds_db):
     ds = Datasette([str(seeds_db)])
     r = await ds.client.get(f"/{seeds_db.stem}/reports.json", params={"_search": "应急", "_shape": "array"})
     assert r.status_code == 200
+
+
+@pytest.mark.asyncio
+async def test_a_search_in_traditional_or_full_width_characters_finds_the_folded_text(datasette, seeds_db):
+    """The index holds the texts folded; the canned query folds its term, and the table's search box
+    redirects a term it would not find as typed to its folded form, keeping the other parameters."""
+    db = seeds_db.stem
+    for q in ("應急微博", "應急", "应急微博"):
+        r = await datasette.client.get(f"/{db}/search.json", params={"q": q, "_shape": "array"})
+        assert [row["source"] for row in r.json()] == [TRADITIONAL], q
+    r = await datasette.client.get(f"/{db}/reports.json", params={"_search": "衡陽應急微博", "_col": "source"})
+    assert r.status_code == 302
+    assert r.headers["location"] == f"/{db}/reports.json?_search=%E8%A1%A1%E9%98%B3%E5%BA%94%E6%80%A5%E5%BE%AE%E5%8D%9A&_col=source"
+    followed = await datasette.client.get(f"/{db}/reports.json", params={"_search": "衡陽應急微博", "_shape": "array"},
+                                          follow_redirects=True)
+    assert [row["source"] for row in followed.json()] == [TRADITIONAL]
+    r = await datasette.client.get(f"/{db}/reports", params={"_search": "應急"})
+    assert r.status_code == 302 and r.headers["location"] == f"/{db}/search?q=%E5%BA%94%E6%80%A5"
+    assert (await datasette.client.get(f"/{db}/reports", params={"_search": "ＡＢＣ政府"})).headers["location"] == \
+        f"/{db}/reports?_search=ABC%E6%94%BF%E5%BA%9C"
