@@ -92,8 +92,25 @@ def read_zip(data: bytes) -> Document:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise Unreadable(f"a ZIP container (.docx or similar) that cannot be opened as a Word document: {exc}") from exc
     if "word/document.xml" not in names:
-        raise Unreadable("a ZIP container with no word/document.xml: not a Word (.docx) report")
+        raise Unreadable(_zip_kind(names))
     return read_docx(data)
+
+
+ZIP_KINDS = (
+    ("xl/workbook.xml", "an Excel workbook (.xlsx): spreadsheets are not read"),
+    ("ppt/presentation.xml", "a PowerPoint file (.pptx): presentations are not read"),
+    ("mimetype", "an OpenDocument file (.odt/.ods): save it as Word (.docx) to have it read"),
+    ("[Content_Types].xml", "an Office file with no word/document.xml: not a Word (.docx) report"),
+)
+"""A member naming what a ZIP container that is no Word document is, and the reason given for it."""
+
+
+def _zip_kind(names: set[str]) -> str:
+    """Why a ZIP container holding ``names`` is not read: the first of :data:`ZIP_KINDS` it holds, else an
+    archive of files."""
+    reason = next((why for member, why in ZIP_KINDS if member in names), None)
+    files = f"{len(names)} file{'s' if len(names) != 1 else ''}"
+    return reason or f"a ZIP archive of {files}: unpack it and build from its folder"
 
 
 def read_ole(data: bytes, path: str) -> Document:

@@ -318,11 +318,23 @@ def test_scanned_pdf_is_unparsed_with_reason(tmp_path):
 
 def test_damaged_office_files_are_unparsed_with_reason(tmp_path):
     (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
-    with zipfile.ZipFile(tmp_path / "book.xlsx", "w") as z:
-        z.writestr("xl/workbook.xml", "<workbook/>")
+    members = {"book.xlsx": ("[Content_Types].xml", "xl/workbook.xml"), "slides.pptx": ("ppt/presentation.xml",),
+               "text.odt": ("mimetype", "content.xml"), "other.docx": ("[Content_Types].xml", "docProps/app.xml"),
+               "reports.zip": ("2019/a.html", "2020/b.html")}
+    for name, inside in members.items():
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            for member in inside:
+                z.writestr(member, "<x/>")
     reps = {r.source: r for r in parse_paths([tmp_path])}
     assert reps["cut.pdf"].status == "unparsed" and "PDF" in reps["cut.pdf"].reason
-    assert "no word/document.xml" in reps["book.xlsx"].reason
+    reasons = {name: reps[name].reason.removeprefix(f"{name}: ") for name in members}
+    assert reasons == {
+        "book.xlsx": "an Excel workbook (.xlsx): spreadsheets are not read",
+        "slides.pptx": "a PowerPoint file (.pptx): presentations are not read",
+        "text.odt": "an OpenDocument file (.odt/.ods): save it as Word (.docx) to have it read",
+        "other.docx": "an Office file with no word/document.xml: not a Word (.docx) report",
+        "reports.zip": "a ZIP archive of 2 files: unpack it and build from its folder",
+    }
 
 
 @pytest.fixture(scope="module")
