@@ -1,10 +1,11 @@
-"""Readers for reports published as office files: .docx, .pdf, and .doc/.wps through LibreOffice.
+"""Readers for reports published as office files: .docx, .pdf, and .doc/.wps/.rtf/.odt through LibreOffice.
 
 Registered as a built-in ``gaireports_read`` hook: a file is claimed by its
-content (ZIP holding ``word/document.xml``, ``%PDF``, an OLE container), so a
-misnamed file is read all the same. Every reader returns the same
-:class:`~.readers.Document` as the HTML reader: one token per table cell,
-spanned labels repeated and spanned figures kept once, and one per text line.
+content (ZIP holding ``word/document.xml`` or an OpenDocument text, ``%PDF``,
+an OLE container, ``{\\rtf``), so a misnamed file is read all the same. Every
+reader returns the same :class:`~.readers.Document` as the HTML reader: one
+token per table cell, spanned labels repeated and spanned figures kept once,
+and one per text line.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from .readers import Document, Unreadable
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONVERT_TIMEOUT = 180
 OLE_KINDS = {".doc": "Word 97-2003 document (.doc)", ".wps": "WPS document (.wps)"}
+RTF_MAGIC = b"{\\rtf"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 def find_tool(*names: str) -> str | None:
@@ -83,23 +86,29 @@ def gaireports_read(data: bytes, path: str):
         return read_zip(data)
     if data.startswith(OLE_MAGIC):
         return read_ole(data, path)
+    if data.startswith(RTF_MAGIC):
+        return read_converted(data, ".rtf", "RTF document (.rtf)")
     return None
 
 
 def read_zip(data: bytes) -> Document:
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype").strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise Unreadable(f"a ZIP container (.docx or similar) that cannot be opened as a Word document: {exc}") from exc
-    if "word/document.xml" not in names:
-        raise Unreadable(_zip_kind(names))
-    return read_docx(data)
+    if "word/document.xml" in names:
+        return read_docx(data)
+    if mimetype == ODT_MIMETYPE:
+        return read_converted(data, ".odt", "OpenDocument text (.odt)")
+    raise Unreadable(_zip_kind(names))
 
 
 ZIP_KINDS = (
     ("xl/workbook.xml", "an Excel workbook (.xlsx): spreadsheets are not read"),
     ("ppt/presentation.xml", "a PowerPoint file (.pptx): presentations are not read"),
-    ("mimetype", "an OpenDocument file (.odt/.ods): save it as Word (.docx) to have it read"),
+    ("mimetype", "an OpenDocument file that is no text document (.ods, .odp): not read"),
     ("[Content_Types].xml", "an Office file with no word/document.xml: not a Word (.docx) report"),
 )
 """A member naming what a ZIP container that is no Word document is, and the reason given for it."""
@@ -117,8 +126,13 @@ def read_ole(data: bytes, path: str) -> Document:
     """A Word 97-2003 or WPS document, converted to .docx by LibreOffice and read as such."""
     suffix = PurePosixPath(path).suffix.lower()
     ext = suffix if suffix in OLE_KINDS else ".doc"
-    kind = OLE_KINDS.get(suffix, "Word 97-2003 or WPS document (.doc/.wps)")
-    with tempfile.TemporaryDirectory(prefix="gaireports-ole-") as tmp:
+    return read_converted(data, ext, OLE_KINDS.get(suffix, "Word 97-2003 or WPS document (.doc/.wps)"))
+
+
+def read_converted(data: bytes, ext: str, kind: str) -> Document:
+    """A document LibreOffice reads (``ext`` names its type, ``kind`` it in reasons), converted to .docx and
+    read as such."""
+    with tempfile.TemporaryDirectory(prefix="gaireports-convert-") as tmp:
         src = Path(tmp) / f"report{ext}"
         src.write_bytes(data)
         try:

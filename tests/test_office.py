@@ -331,7 +331,7 @@ def test_damaged_office_files_are_unparsed_with_reason(tmp_path):
     assert reasons == {
         "book.xlsx": "an Excel workbook (.xlsx): spreadsheets are not read",
         "slides.pptx": "a PowerPoint file (.pptx): presentations are not read",
-        "text.odt": "an OpenDocument file (.odt/.ods): save it as Word (.docx) to have it read",
+        "text.odt": "an OpenDocument file that is no text document (.ods, .odp): not read",
         "other.docx": "an Office file with no word/document.xml: not a Word (.docx) report",
         "reports.zip": "a ZIP archive of 2 files: unpack it and build from its folder",
     }
@@ -362,15 +362,44 @@ def test_doc_and_wps_are_converted_and_read(ole_folder, truths):
     assert (reps["000.doc"].reader, reps["000.wps"].reader) == ("doc via LibreOffice", "wps via LibreOffice")
 
 
+@pytest.fixture(scope="module")
+def rtf_odt_folder(tmp_path_factory, docx_set) -> Path:
+    """The 2019 seed rendition saved by LibreOffice as RTF and as OpenDocument text, under names that hide
+    their kind."""
+    if not HAVE_SOFFICE:
+        pytest.skip("LibreOffice (soffice) is not installed: `make test` installs it")
+    folder = tmp_path_factory.mktemp("rtf-odt")
+    for target, name in (("rtf", "000_rtf.txt"), ("odt", "000_odt.bin")):
+        (out,) = office.convert([docx_set.folder / "000.docx"], target, folder / "tmp")
+        shutil.move(out, folder / name)
+    shutil.rmtree(folder / "tmp")
+    return folder
+
+
+@needs_soffice
+def test_rtf_and_odt_are_converted_and_read(rtf_odt_folder, truths):
+    reps = {r.source: r for r in parse_paths([rtf_odt_folder])}
+    assert (rtf_odt_folder / "000_rtf.txt").read_bytes().startswith(office.RTF_MAGIC)
+    for name, reader in (("000_rtf.txt", "rtf via LibreOffice"), ("000_odt.bin", "odt via LibreOffice")):
+        rep = reps[name]
+        assert rep.reader == reader
+        assert_meta(truths["000"], rep)
+        score = Score()
+        score.add(name, truths["000"], rep)
+        assert not score.misses, score.misses
+
+
 def test_doc_and_wps_without_converter_are_unparsed(tmp_path, monkeypatch):
     monkeypatch.setattr(office, "find_tool", lambda *names: None)
     ole = office.OLE_MAGIC + b"\x00" * 504
     (tmp_path / "a.doc").write_bytes(ole)
     (tmp_path / "b.wps").write_bytes(ole)
+    (tmp_path / "c.rtf").write_bytes(b"{\\rtf1\\ansi\\ansicpg936 \\'d5\\'fe\\'b8\\'ae}")
     reps = {r.source: r for r in parse_paths([tmp_path])}
-    assert reps["a.doc"].status == reps["b.wps"].status == "unparsed"
+    assert reps["a.doc"].status == reps["b.wps"].status == reps["c.rtf"].status == "unparsed"
     assert "Word 97-2003 document (.doc)" in reps["a.doc"].reason
     assert "WPS document (.wps)" in reps["b.wps"].reason
+    assert "RTF document (.rtf)" in reps["c.rtf"].reason
     for rep in reps.values():
         assert "needs LibreOffice (soffice), which is not installed" in rep.reason
 
