@@ -52,6 +52,12 @@ _SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "an OLE document (.doc or .wps): Word reports are not read yet"),
     (b"\x89PNG", "a PNG image: scanned reports need OCR"),
     (b"\xff\xd8\xff", "a JPEG image: scanned reports need OCR"),
+    (b"GIF8", "a GIF image: scanned reports need OCR"),
+    (b"II*\x00", "a TIFF image: scanned reports need OCR"),
+    (b"MM\x00*", "a TIFF image: scanned reports need OCR"),
+    (b"Rar!\x1a\x07", "a RAR archive: unpack it and build from its folder"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it and build from its folder"),
+    (b"\x1f\x8b", "a gzip-compressed file: unpack it and build from what it holds"),
 )
 _HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|body|table|div|p|meta|head)\b", re.I)
 _BLOCK = frozenset(
