@@ -51,6 +51,17 @@ SORT_CACHE_KIB = 16 * 1024
 look little up, and SQLite sorts in as much memory again as the page cache; a small one is as fast."""
 
 
+LISTED_UNPARSED = 20
+"""How many unparsed files a build's summary names; it counts them all by reason."""
+
+
+def reason_kind(source: str, reason: str) -> str:
+    """What an unparsed file's reason says without the file and the details: ``a.pdf: scanned, needs OCR
+    (3 pages)`` → ``scanned, needs OCR``."""
+    text = reason.removeprefix(f"{source}: ")
+    return text.split(": ", 1)[0].split(" (", 1)[0]
+
+
 @dataclass
 class Summary:
     """What a build did, in counts that add up to the files read."""
@@ -61,6 +72,9 @@ class Summary:
     failing: int = 0
     duplicates: int = 0
     unparsed_reasons: list[str] = field(default_factory=list)
+    """The reasons of the first :data:`LISTED_UNPARSED` unparsed files, in source order (each names its file)."""
+    unparsed_kinds: Counter = field(default_factory=Counter)
+    """Why files are unparsed (a reason without its file and details) → how many."""
     agencies: int = 0
     agency_levels: Counter = field(default_factory=Counter)
     incremental: bool = False
@@ -81,7 +95,13 @@ class Summary:
             out.append(f"agencies: {self.agencies} ({levels})")
         if self.duplicates:
             out.append(f"files with the same bytes as an earlier file: {self.duplicates}")
+        if self.unparsed_kinds:
+            out.append("unparsed, by reason:")
+            out += [f"  {n:>7,}  {kind}" for kind, n in sorted(self.unparsed_kinds.items(), key=lambda kn: (-kn[1], kn[0]))]
         out += [f"  unparsed {r}" for r in self.unparsed_reasons]
+        if self.unparsed > len(self.unparsed_reasons):
+            out.append(f"  … and {self.unparsed - len(self.unparsed_reasons):,} more unparsed files "
+                       "(the `unparsed` query lists them all)")
         if self.incremental:
             out.append(f"unchanged (skipped): {self.skipped}")
             out.append(f"removed: {self.removed}")
@@ -821,9 +841,10 @@ def summarise_database(db: sqlite_utils.Database) -> Summary:
         if check_status == "fail":
             s.failing += n
     s.duplicates = q("select count(*) from reports where duplicate_of is not null").fetchone()[0]
-    s.unparsed_reasons = [r for (r,) in q(
-        "select reason from reports where status = 'unparsed' order by source, sha256"
-    )]
+    for source, reason in q("select source, reason from reports where status = 'unparsed' order by source, sha256"):
+        if len(s.unparsed_reasons) < LISTED_UNPARSED:
+            s.unparsed_reasons.append(reason)
+        s.unparsed_kinds[reason_kind(source, reason)] += 1
     s.agency_levels = Counter(dict(q(
         "select coalesce(level, case kind when 'unidentified' then 'placeholder' else 'unknown' end), count(*) "
         "from agencies group by 1"

@@ -119,7 +119,7 @@ def _zip_kind(names: set[str]) -> str:
     archive of files."""
     reason = next((why for member, why in ZIP_KINDS if member in names), None)
     files = f"{len(names)} file{'s' if len(names) != 1 else ''}"
-    return reason or f"a ZIP archive of {files}: unpack it and build from its folder"
+    return reason or f"a ZIP archive ({files}): unpack it and build from its folder"
 
 
 def read_ole(data: bytes, path: str) -> Document:

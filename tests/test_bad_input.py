@@ -58,8 +58,25 @@ def test_summary_adds_up(bad_build):
     summary, db = bad_build
     assert summary.files == len(BAD_FILES) + 1 == db["reports"].count
     assert sum(summary.parsed.values()) + summary.unparsed == summary.files
-    assert summary.unparsed == len(BAD_FILES)
+    assert summary.unparsed == len(BAD_FILES) == sum(summary.unparsed_kinds.values())
+    assert summary.unparsed_kinds["not an open-government-information annual report"] == 2
+    assert summary.unparsed_kinds["a TIFF image"] == 1 and summary.unparsed_kinds["binary file"] == 1
+    lines = summary.lines()
+    assert "unparsed, by reason:" in lines and "        2  not an open-government-information annual report" in lines
     assert not list(db.query("select * from checks c join reports r using (report_id) where r.status = 'unparsed'"))
+
+
+def test_the_summary_names_the_first_unparsed_files_and_counts_them_all(tmp_path):
+    for k in range(25):
+        (tmp_path / f"{k:02d}.txt").write_bytes(b"")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    summary = build([tmp_path], tmp_path / "o.db")
+    assert summary.unparsed == 26 and len(summary.unparsed_reasons) == 20
+    assert summary.unparsed_reasons[0] == "00.txt: empty file"
+    assert summary.unparsed_kinds["empty file"] == 25 and sum(summary.unparsed_kinds.values()) == 26
+    lines = summary.lines()
+    assert lines[lines.index("unparsed, by reason:") + 1] == "       25  empty file"
+    assert "  … and 6 more unparsed files (the `unparsed` query lists them all)" in lines
 
 
 def test_text_in_a_value_cell_is_kept_raw_and_flagged(tmp_path):

@@ -333,7 +333,7 @@ def test_damaged_office_files_are_unparsed_with_reason(tmp_path):
         "slides.pptx": "a PowerPoint file (.pptx): presentations are not read",
         "text.odt": "an OpenDocument file that is no text document (.ods, .odp): not read",
         "other.docx": "an Office file with no word/document.xml: not a Word (.docx) report",
-        "reports.zip": "a ZIP archive of 2 files: unpack it and build from its folder",
+        "reports.zip": "a ZIP archive (2 files): unpack it and build from its folder",
     }
 
 
