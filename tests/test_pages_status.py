@@ -18,7 +18,7 @@ from datasette_test import actor_cookie
 from datasette_gaireports.finish import refresh_summaries
 from datasette_gaireports.pipeline import families
 
-from .conftest import found
+from .conftest import SEEDS, found
 
 STATUS = "/-/gaireports"
 DB_STATUS = "/gaireports/-/gaireports"
@@ -454,3 +454,18 @@ async def test_client_errors_answer_without_crashing(seeds_db):
         assert response.status_code == 404, path
         assert "Error 404" in response.text or "not found" in response.text.lower(), path
     assert (await ds.client.get(f"/{name}/nosuch.json")).json()["status"] == 404
+
+
+@pytest.mark.asyncio
+async def test_the_unparsed_count_links_to_the_unparsed_reports(tmp_path):
+    from datasette_gaireports.build import build
+
+    shutil.copy(SEEDS / "000_02a42f32ea1aea98.txt", tmp_path)
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    build([tmp_path], tmp_path / "u.db")
+    ds = Datasette([str(tmp_path / "u.db")])
+    html = (await ds.client.get("/u/-/gaireports")).text
+    link = found(r'<a href="([^"]+)" data-link="unparsed">未解析 1</a>', html)
+    assert link == "/u/reports?status=unparsed"
+    rows = (await ds.client.get(link.replace("/reports?", "/reports.json?") + "&_shape=array")).json()
+    assert [(r["source"], r["status"]) for r in rows] == [("scan.pdf", "unparsed")]

@@ -411,6 +411,7 @@ async def status_context(datasette, request, sources: list[Source], database: st
         "checks_url": urls.table(database, "checks", status="fail") if database else None,
         "rules_url": urls.table(database, "rules") if database else None,
         "reports_url": urls.table(database, "reports") if database else None,
+        "unparsed_url": urls.table(database, "reports", status="unparsed") if database else None,
     }
 
 
