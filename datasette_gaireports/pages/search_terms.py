@@ -39,8 +39,8 @@ async def redirect_target(datasette, scope) -> str | None:
             return f"{datasette.urls.database(name)}/{QUERY}{suffix}?q={quote(term)}"
         if term == terms[0]:
             return None
-        query = urlencode([(k, term if k == "_search" else v) for k, v in params])
-        return f"{scope['path']}?{query}"
+        query = urlencode([(k, term if k == "_search" and v.strip() else v) for k, v in params])
+        return f"{table}{suffix}?{query}"
     return None
 
 
