@@ -92,6 +92,7 @@ async def test_canned_search_answers_short_queries(datasette, seeds_db):
     assert await search("应急微博") == [TRADITIONAL], "three or more: the index"
     assert await search("肇庆") == ["003_0f7dd0209a58a4d8.txt"]
     assert await search('"') == []
+    assert await search("") == [] and await search("  ") == [], "no term, no reports"
 
 
 @pytest.mark.asyncio
