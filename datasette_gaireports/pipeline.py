@@ -7,7 +7,7 @@ from functools import lru_cache
 import pluggy
 
 from . import formats as formats_mod
-from . import hookspecs, office
+from . import hookspecs, mhtml, office
 from .families import BUILTIN
 from .formats import Format
 from .layout import Family
@@ -30,6 +30,7 @@ def plugin_manager() -> pluggy.PluginManager:
     pm.add_hookspecs(hookspecs)
     pm.register(_Builtins(), name="builtins")
     pm.register(office, name="office")
+    pm.register(mhtml, name="mhtml")
     pm.load_setuptools_entrypoints("gaireports")
     return pm
 

@@ -21,8 +21,8 @@ from .values import Number
 PARSER_VERSION = "1.1"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
-Chinese numerals in titles, RTF and OpenDocument text read, other ZIP containers, images and archives
-named)."""
+Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
+and archives named)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
