@@ -26,7 +26,7 @@ import sqlite_utils
 from . import pipeline
 from .changes import IN_IDS, Changes, as_param
 from .database import ReportRows, all_tables, init, report_rows, stored_by_key, write_reports
-from .dbfile import in_wal_mode, not_a_build
+from .dbfile import DATABASE_COMPANIONS, in_wal_mode, not_a_build
 from .filecopy import copy_file
 from .finish import finish_database, identify_agencies
 from .hashcache import HashCache
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     from distributed import Client
 
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db"})
-DATABASE_COMPANIONS = ("-journal", "-wal", "-shm")
-"""The files SQLite keeps beside a database (its rollback journal, write-ahead log and shared memory)."""
 CACHE_KIB = 64 * 1024
 """SQLite page cache of a build, in KiB: the indexes keyed by report id take random inserts."""
 SORT_CACHE_KIB = 16 * 1024
@@ -498,6 +496,8 @@ def _plan_update(conn: sqlite3.Connection, sources: list[tuple[Path, str]], hash
     gone = sorted(stored[k] for k in stored.keys() - keep)
     every = {rid for (rid,) in conn.execute("select report_id from reports")}
     outdated = sorted(every - set(stored.values()))
+    if not outdated:
+        return _Plan(todo, len(keep), gone)
     listed = {report_id(source, sha) for (_path, source), sha in zip(sources, hashes)}
     return _Plan(todo, len(keep), gone + outdated, sum(rid in listed for rid in outdated))
 

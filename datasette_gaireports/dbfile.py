@@ -12,6 +12,8 @@ from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 """The first bytes of every SQLite database file."""
+DATABASE_COMPANIONS = ("-journal", "-wal", "-shm")
+"""The files SQLite keeps beside a database (its rollback journal, write-ahead log and shared memory)."""
 OWN_TABLES = frozenset({"reports", "checks", "rules"})
 """Tables every database a build writes has: a file that lacks them is no database of this project's."""
 

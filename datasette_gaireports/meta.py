@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .text import normalise
+from .values import chinese_count
 
 _TITLE = re.compile(r"(?:政府信息公开|政务公开).{0,12}(?:年度报告|工作报告|年报)")
 _NOT_TITLE = re.compile(r"^(?:上一篇|下一篇|主题词|相关|附件|关于|按照|根据|编制|特编制|现公布|本年度报告|本报告)")
@@ -171,19 +172,11 @@ def iso_date(text: str) -> str | None:
 _CN_DATE = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 
 
-def _cn_number(text: str) -> int:
-    """一 … 三十一 as a number."""
-    if "十" not in text:
-        return int(_CN_DIGITS[text])
-    tens, _, ones = text.partition("十")
-    return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[ones]) if ones else 0)
-
-
 def cn_digits_date(text: str) -> str:
     """A date printed in Chinese numerals (二〇二二年一月二十日) in Arabic digits (2022年1月20日)."""
     def repl(m: re.Match[str]) -> str:
         year = "".join(_CN_DIGITS[c] for c in m[1])
-        return f"{year}年{_cn_number(m[2])}月{_cn_number(m[3])}日"
+        return f"{year}年{chinese_count(m[2])}月{chinese_count(m[3])}日"
     return _CN_DATE.sub(repl, text)
 
 

@@ -186,13 +186,10 @@ def _section_heading(fam: Family) -> str:
     return f"{fam.table_no}、{fam.title}"
 
 
-_CN = "〇一二三四五六七八九"
-
-
 def _date_text(iso: str, rng: random.Random) -> str:
     """A signature's date: ``2022年1月20日``, ``2022年01月20日`` or in Chinese numerals ``二〇二二年一月二十日``."""
     y, m, d = (int(x) for x in iso.split("-"))
-    cn = "".join(_CN[int(c)] for c in str(y)) + f"年{narrative.chinese_numeral(m)}月{narrative.chinese_numeral(d)}日"
+    cn = "".join(narrative.DIGITS[int(c)] for c in str(y)) + f"年{narrative.chinese_numeral(m)}月{narrative.chinese_numeral(d)}日"
     return rng.choice((f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日", cn))
 
 

@@ -75,7 +75,8 @@ def other_matters(agency: Agency, year: int, rng: random.Random) -> list[str]:
     return [fill(rng.choice(OTHER_MATTERS), agency, year, rng)]
 
 
-_DIGITS = "〇一二三四五六七八九"
+DIGITS = "〇一二三四五六七八九"
+"""Chinese numerals 0 to 9, as a year is printed digit by digit (二〇二二)."""
 
 
 def chinese_numeral(n: int, two: str = "二") -> str:
@@ -88,7 +89,7 @@ def chinese_numeral(n: int, two: str = "二") -> str:
     for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         d, n = divmod(n, unit)
         if d:
-            out += ("零" if gap and out else "") + ("" if unit == 10 and d == 1 and not out else _DIGITS[d]) + name
+            out += ("零" if gap and out else "") + ("" if unit == 10 and d == 1 and not out else DIGITS[d]) + name
             gap = False
         elif out:
             gap = True
