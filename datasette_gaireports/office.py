@@ -11,6 +11,7 @@ and one per text line.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import io
 import os
 import shutil
@@ -48,10 +49,31 @@ def soffice() -> str | None:
 
 @lru_cache(maxsize=1)
 def _profile_dir() -> str:
-    """A LibreOffice user profile private to this process, made once and removed at exit."""
+    """A LibreOffice user profile private to this process, made once and removed at exit, with a ``tmp``
+    folder in it that LibreOffice is given as its TMPDIR."""
     path = tempfile.mkdtemp(prefix="gaireports-lo-")
+    os.mkdir(os.path.join(path, "tmp"))
     atexit.register(shutil.rmtree, path, True)
     return path
+
+
+IPC_PIPE_FOLDERS = ("/tmp", "/var/tmp")
+"""Where LibreOffice makes the socket one instance listens on (it does not follow TMPDIR)."""
+
+
+def ipc_pipes(profile_url: str) -> list[Path]:
+    """The sockets LibreOffice names after a user profile: ``OSL_PIPE_<uid>_SingleOfficeIPC_<hash>``, the
+    hash being MD5 of the profile URL's UTF-16 code units, each byte in hex without a leading zero."""
+    digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
+    return [Path(folder) / name for folder in IPC_PIPE_FOLDERS]
+
+
+def _remove_stale_pipes(profile_url: str) -> None:
+    """Remove the socket a killed LibreOffice leaves behind (one that ends by itself removes its own)."""
+    for pipe in ipc_pipes(profile_url):
+        if pipe.is_socket():
+            pipe.unlink(missing_ok=True)
 
 
 def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
@@ -60,14 +82,19 @@ def convert(sources: list[Path], target: str, outdir: Path) -> list[Path]:
     if tool is None:
         raise Unreadable("converting it needs LibreOffice (soffice), which is not installed")
     outdir.mkdir(parents=True, exist_ok=True)
-    cmd = [tool, f"-env:UserInstallation=file://{_profile_dir()}", "--headless", "--norestore",
+    profile = _profile_dir()
+    profile_url = f"file://{profile}"
+    cmd = [tool, f"-env:UserInstallation={profile_url}", "--headless", "--norestore",
            "--convert-to", target, "--outdir", str(outdir), *map(str, sources)]
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True) as proc:
+    env = {**os.environ, "TMPDIR": os.path.join(profile, "tmp")}
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                          start_new_session=True) as proc:
         try:
             stdout, stderr = proc.communicate(timeout=CONVERT_TIMEOUT)
         except subprocess.TimeoutExpired as exc:
             os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group it leads
             proc.communicate()
+            _remove_stale_pipes(profile_url)
             raise Unreadable(f"LibreOffice did not finish converting within {CONVERT_TIMEOUT} s") from exc
     out = [outdir / f"{src.stem}.{target.split(':')[0]}" for src in sources]
     missing = [p.name for p in out if not p.exists()]

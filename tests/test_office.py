@@ -13,6 +13,10 @@ import json
 import os
 import random
 import shutil
+import signal
+import subprocess
+import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -451,11 +455,35 @@ def test_a_corpus_document_renders_as_docx(tmp_path):
 @needs_soffice
 def test_a_conversion_past_its_time_is_ended_with_its_children(tmp_path, monkeypatch, docx_set):
     monkeypatch.setattr(office, "CONVERT_TIMEOUT", 0.2)
+    temp_before = set(Path(tempfile.gettempdir()).glob("lu*.tmp"))
     with pytest.raises(Unreadable, match="did not finish converting"):
         office.convert([docx_set.folder / "000.docx"], "pdf", tmp_path)
     profile = office._profile_dir()
     left = [p for p in Path("/proc").glob("[0-9]*/cmdline") if profile in _cmdline(p)]
     assert not left, "no LibreOffice process of this profile is left running"
+    assert not any(pipe.exists() for pipe in office.ipc_pipes(f"file://{profile}")), "nor its socket"
+    assert set(Path(tempfile.gettempdir()).glob("lu*.tmp")) == temp_before, "its temporary files are in its profile"
+
+
+@needs_soffice
+def test_the_socket_named_after_a_profile_is_the_one_libreoffice_makes(tmp_path):
+    url = f"file://{tmp_path / 'profile'}"
+    (pipe, *_) = office.ipc_pipes(url)
+    cmd = [office.soffice() or "soffice", f"-env:UserInstallation={url}", "--headless", "--norestore"]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not pipe.is_socket() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pipe.is_socket(), f"LibreOffice listens on {pipe}"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert pipe.is_socket(), "a killed LibreOffice leaves its socket behind"
+    office._remove_stale_pipes(url)
+    assert not pipe.exists()
 
 
 def _cmdline(path: Path) -> str:
