@@ -81,9 +81,12 @@ class Summary:
     """Reports removed because their file is gone or changed."""
     reread: int = 0
     """Files an older parser read, read again (their reports replaced)."""
+    outdated: str | None = None
+    """Why the database given could not be updated and was built anew (its tables are of another version)."""
 
     def lines(self) -> list[str]:
-        out = [f"reports read: {self.files}"]
+        out = [f"built anew, not updated: {self.outdated}"] if self.outdated else []
+        out.append(f"reports read: {self.files}")
         for fmt in sorted(self.parsed):
             out.append(f"  parsed as {fmt}: {self.parsed[fmt]}")
         out.append(f"  unparsed: {self.unparsed}")
@@ -444,21 +447,31 @@ def _sorted_sources(inputs: Iterable[str | Path], database: Path) -> list[tuple[
     return sorted(iter_sources(inputs, database), key=lambda item: item[1])
 
 
-def _reusable(db_path: Path, tables: tuple, families: tuple[Family, ...]) -> bool:
-    """True where ``db_path`` is a database this version can update: it has every table, and its checks are
-    numbered by the equations of the same rules."""
-    if not db_path.is_file():
-        return False
+def _outdated(db_path: Path, tables: tuple, families: tuple[Family, ...]) -> str | None:
+    """Why the database at ``db_path`` cannot be updated by this version, or None where it can: it must have every
+    table with every column and index this version makes, and its checks must be numbered by the equations of the
+    same rules."""
     try:
         db = sqlite_utils.Database(db_path)
         try:
             have = set(db.table_names())
-            return all(t.name in have for t in tables) and list(db["rule_instances"].rows_where(
-                order_by="instance")) == [e.row() for e in equations(families)]
+            for t in tables:
+                if t.name not in have:
+                    return f"it has no table {t.name}"
+                table = db.table(t.name)
+                columns = {c.name for c in table.columns}
+                if missing := [f.name for f in t.fields if f.name not in columns]:
+                    return f"its table {t.name} has no column {', '.join(missing)}"
+                indexed = {tuple(ix.columns) for ix in table.indexes}
+                if missing_ix := [ix for ix in t.indexes if tuple(ix) not in indexed]:
+                    return f"its table {t.name} has no index on ({', '.join(missing_ix[0])})"
+            if list(db["rule_instances"].rows_where(order_by="instance")) != [e.row() for e in equations(families)]:
+                return "its rules' equations are not this version's"
+            return None
         finally:
             db.close()
-    except Exception:
-        return False
+    except Exception as exc:
+        return f"it cannot be read ({exc})"
 
 
 def _stored_files(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
@@ -673,7 +686,12 @@ def write_database(
     pm = pipeline.plugin_manager()
     families, formats = pipeline.families(pm), pipeline.formats(pm)
     tables = all_tables(families, formats)
-    incremental = not full and reports is None and _reusable(db_path, tables, families)
+    outdated = None
+    if not full and reports is None and db_path.is_file() and db_path.stat().st_size:
+        outdated = _outdated(db_path, tables, families)
+        incremental = outdated is None
+    else:
+        incremental = False
     listing = sources if callable(sources) else lambda: list(sources or [])
     job = _Job(listing, reports, parser, jobs, dask, progress, families, tables)
     if incremental and in_place:
@@ -718,6 +736,7 @@ def write_database(
         Path(tmp).unlink(missing_ok=True)
         raise
     summary.skipped, summary.removed, summary.reread, summary.incremental = skipped, removed, reread, incremental
+    summary.outdated = outdated
     return summary
 
 

@@ -17,6 +17,7 @@ from .crossrules import KIND_CODES as RULE_KIND_CODES
 from .crossrules import RULES as CROSS_RULES
 from .layout import Column, Family
 from .names import KIND_CODES
+from .summaries import FAILING_FILTERS, FAILING_REGION_FILTERS
 
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "ANY", "date": "TEXT"}
 """Frictionless type → SQLite column type (``ANY`` gives NUMERIC affinity, so 3 stays 3 and 2.5 stays 2.5)."""
@@ -24,10 +25,13 @@ SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "ANY", "date": "T
 STATUSES = ("parsed", "unparsed")
 CHECK_STATUSES = ("pass", "fail", "incomplete", "warning")
 REPORT_CHECK_STATUSES = ("pass", "fail", "incomplete", "warning", "none")
-FAILING_FILTERS = ("rule", "year", "format")
-FAILING_INDEXES = tuple(combo for k in (1, 2, 3) for combo in combinations(FAILING_FILTERS, k))
-"""One index per combination of the failing list's filters. ``position`` is the rowid, which ends every index, so a
-filtered page is a range of one index, already in list order."""
+FAILING_INDEXES = (
+    *(combo for k in (1, 2, 3) for combo in combinations(FAILING_FILTERS, k)),
+    *((name,) for name in FAILING_REGION_FILTERS),
+)
+"""One index per combination of the failing list's filters, and one per filter by the body (a province holds a
+small share of the list, read from its index and filtered further row by row). ``position`` is the rowid, which
+ends every index, so a filtered page is a range of one index, already in list order."""
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,7 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             ),
             ("agency_id",),
             foreign_keys=(ForeignKey(("kind",), "agency_kinds", ("kind",)),),
-            indexes=(("name",), ("province",), ("level",)),
+            indexes=(("name",), ("province", "prefecture", "county", "adcode"), ("level",)),
             facets=("kind", "level", "province"),
             label_column="name",
             sort="name",
@@ -448,6 +452,10 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 S("scope", "范围", "The column, row or group the equation is about", required=True),
                 S("agency_id", "机构编号", "The reporting body"),
                 S("agency", "机构", "The body's normalised name, or the name as printed where the report has no body"),
+                S("province", "省级", "The body's province-level division"),
+                S("prefecture", "地级", "The body's prefecture-level division"),
+                S("county", "县级", "The body's county-level division"),
+                S("level", "层级", "The body's level of government", enum=AGENCY_LEVELS),
                 I("year", "年度", "The year reported on", minimum=2000),
                 S("format", "格式", "Report format", enum=tuple(formats)),
                 S("family", "表格", "Table family the rule checks", enum=family_names),
@@ -463,6 +471,7 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 ForeignKey(("agency_id",), "agencies", ("agency_id",)),
             ),
             indexes=FAILING_INDEXES,
+            facets=("rule", "province", "level"),
         ),
     )
     return core

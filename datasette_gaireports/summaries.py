@@ -21,12 +21,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
+FAILING_FILTERS = ("rule", "year", "format")
+"""Filters of the failing list by the check: the rule, and the report's year and format."""
+FAILING_REGION_FILTERS = ("province", "prefecture", "county", "level")
+"""Filters of the failing list by the body: where it is and its level of government."""
+
 FAILING_AGENCY = "coalesce(a.name, r.agency_printed)"
 """The failing list's body: its normalised name, else the name the report prints."""
 
 FAILING_SELECT = (
-    f"c.report_id, r.agency_id, {FAILING_AGENCY} as agency, r.year, r.format, c.rule, ru.family, c.scope, "
-    "c.[left], c.[right], c.difference, r.source"
+    f"c.report_id, r.agency_id, {FAILING_AGENCY} as agency, a.province, a.prefecture, a.county, a.level, r.year, "
+    "r.format, c.rule, ru.family, c.scope, c.[left], c.[right], c.difference, r.source"
 )
 """The failing list's columns, read from ``FAILING_FROM``."""
 
@@ -40,7 +45,10 @@ FAILING_FROM = """
 FAILING_ORDER = f"{FAILING_AGENCY} is null, {FAILING_AGENCY}, r.year, c.report_id, c.rule, c.scope"
 """The failing list's order: by body name (reports without one last), year, report, rule and scope."""
 
-FAILING_FILTER_COLUMNS = {"rule": "c.rule", "year": "r.year", "format": "r.format"}
+FAILING_FILTER_COLUMNS = {
+    "rule": "c.rule", "year": "r.year", "format": "r.format",
+    "province": "a.province", "prefecture": "a.prefecture", "county": "a.county", "level": "a.level",
+}
 """Each filter of the failing list → its column in ``FAILING_FROM``."""
 
 
@@ -93,8 +101,8 @@ def refresh_failing_checks(db: sqlite_utils.Database) -> None:
     execute("delete from failing_checks")
     execute(
         f"""
-        insert into failing_checks (position, report_id, agency_id, agency, year, format, rule, family, scope,
-                                    [left], [right], difference, source)
+        insert into failing_checks (position, report_id, agency_id, agency, province, prefecture, county, level,
+                                    year, format, rule, family, scope, [left], [right], difference, source)
         select row_number() over (order by {FAILING_ORDER}), {FAILING_SELECT}
         {FAILING_FROM}
         where c.status = 'fail'

@@ -10,8 +10,9 @@ of the parser alone and of a whole one-core build, against
 parse of the same files, timed file by file in turn; (b) a full build's wall time, peak RSS and database
 bytes per report at each N; (c) an incremental rebuild after adding 1% new
 files against the full build; (d) HTTP latency (median, p95) of the status
-page, an agency page, a report page and the failing list's JSON, against a
-``datasette`` served on 127.0.0.1 only. Prints a table, writes
+page, an agency page, a report page and the failing list's JSON (also
+filtered by the province with the most bodies), against a ``datasette`` served
+on 127.0.0.1 only. Prints a table, writes
 ``bench-results.json``. Needs the ``bench`` extra (pandas).
 """
 
@@ -29,6 +30,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -232,12 +234,18 @@ def latency(db: Path, requests: int) -> dict:
             "select report_id from reports where status = 'parsed' order by source limit 1 offset "
             "(select count(*) / 2 from reports where status = 'parsed')"
         ).fetchone()[0]
+        province = conn.execute(
+            "select province from agencies where province is not null group by 1 order by count(*) desc, 1 limit 1"
+        ).fetchone()[0]
+    by_province = "?" + urlencode({"province": province})
     pages = {
         "status": f"/{name}/-/gaireports",
         "agency": f"/{name}/-/gaireports/agency/{agency}",
         "report": f"/{name}/-/gaireports/report/{report}",
         "failing_json": f"/{name}/-/gaireports/failing.json",
         "reports_table": f"/{name}/reports",
+        "status_province": f"/{name}/-/gaireports{by_province}",
+        "failing_json_province": f"/{name}/-/gaireports/failing.json{by_province}",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "datasette", "serve", "-i", str(served), "--host", "127.0.0.1", "--port", str(port),

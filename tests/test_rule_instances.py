@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,8 +63,42 @@ def test_an_update_onto_other_equations_rebuilds_in_full(tmp_path):
         conn.execute("update rule_instances set cells = '[\"new.total\"]', left_cells = 1 where instance = 1")
     summary = build([folder], db_path, full=False)
     assert not summary.incremental and summary.skipped == 0
+    assert summary.lines()[0] == "built anew, not updated: its rules' equations are not this version's"
     assert list(sqlite_utils.Database(db_path)["rule_instances"].rows) == expected
-    assert build([folder], db_path, full=False).incremental, "the rebuilt database is updated as usual"
+    again = build([folder], db_path, full=False)
+    assert again.incremental and again.outdated is None, "the rebuilt database is updated as usual"
+
+
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (
+            "drop index idx_failing_checks_province; alter table failing_checks drop column province",
+            "its table failing_checks has no column province",
+        ),
+        ("drop index idx_failing_checks_level", "its table failing_checks has no index on (level)"),
+        ("drop table agency_summary", "it has no table agency_summary"),
+    ],
+)
+@pytest.mark.parametrize("in_place", [False, True], ids=["copy", "in-place"])
+def test_an_update_onto_the_tables_of_an_older_version_rebuilds_in_full(tmp_path, edit, reason, in_place):
+    """A database an older version built, whose tables lack a column, an index or a table this version writes, is
+    built anew (an update would fail writing the column, or leave a page without its index), saying why."""
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS, folder)
+    db_path, fresh = tmp_path / "g.db", tmp_path / "fresh.db"
+    build([folder], fresh)
+    shutil.copy(fresh, db_path)
+    conn = sqlite3.connect(db_path)
+    conn.executescript(edit)
+    conn.close()
+    summary = build([folder], db_path, full=False, in_place=in_place)
+    assert (summary.incremental, summary.outdated) == (False, reason)
+    assert f"built anew, not updated: {reason}" in summary.lines()
+    assert sqlite3.connect(db_path).execute("select sql from sqlite_master order by name").fetchall() == (
+        sqlite3.connect(fresh).execute("select sql from sqlite_master order by name").fetchall()
+    )
+    assert build([folder], db_path, full=False, in_place=in_place).incremental
 
 
 def test_two_instances_with_the_same_cells_on_different_sides_are_a_layout_error():

@@ -34,6 +34,7 @@ STATUS_ZH = {
 }
 _CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _WHOLE = re.compile(r"[0-9]{1,9}")
+_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,40}")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)."""
 _INERT_TEXT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)|-+")
@@ -176,6 +177,17 @@ def code_arg(request, name: str) -> str | None:
         return None
     if not _CODE.fullmatch(raw):
         raise BadRequest(f"{name} is not a valid code")
+    return raw
+
+
+def name_arg(request, name: str) -> str | None:
+    """A name parameter (a place: 广东省, 肇庆市) of at most 40 characters and no control characters; absent or
+    empty gives ``None``."""
+    raw = _single(request, name)
+    if raw is None or raw == "":
+        return None
+    if not _NAME.fullmatch(raw):
+        raise BadRequest(f"{name} is not a valid name (at most 40 characters)")
     return raw
 
 

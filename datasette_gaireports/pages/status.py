@@ -2,9 +2,11 @@
 
 ``/-/gaireports`` sums every served gaireports database the actor may see;
 ``/<database>/-/gaireports`` covers one database. Both list the failing checks,
-filterable by ``rule``, ``year`` and ``format`` and paginated by ``page`` and
-``size``; ``…/failing.csv`` (every matching row) and ``…/failing.json`` (the
-page, with ``next_url``) carry the same list.
+filterable by ``rule``, ``year`` and ``format`` and by the body's ``province``,
+``prefecture``, ``county`` and ``level`` (so an office can list the failures of
+the bodies it oversees), and paginated by ``page`` and ``size``;
+``…/failing.csv`` (every matching row) and ``…/failing.json`` (the page, with
+``next_url``) carry the same list.
 
 A database built by this version holds the counts and the failing list in
 summary tables (:mod:`datasette_gaireports.summaries`), so no request groups
@@ -21,7 +23,14 @@ from urllib.parse import urlencode
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
-from ..summaries import FAILING_FILTER_COLUMNS, FAILING_FROM, FAILING_ORDER, FAILING_SELECT
+from ..summaries import (
+    FAILING_FILTER_COLUMNS,
+    FAILING_FILTERS,
+    FAILING_FROM,
+    FAILING_ORDER,
+    FAILING_REGION_FILTERS,
+    FAILING_SELECT,
+)
 from .charts import stacked_bars
 from .common import (
     STATUS_ORDER,
@@ -34,13 +43,14 @@ from .common import (
     families,
     int_arg,
     json_response,
+    name_arg,
     plain,
     quote,
     render,
     rule_sort_key,
     visible_sources,
 )
-from .labels import scope_label
+from .labels import LEVEL_ZH, province_key, scope_label
 
 TABLES = ("reports", "agencies", "checks", "rules", "formats")
 PAGE_SIZE = 50
@@ -56,18 +66,23 @@ OPTIONAL_DIMENSIONS = (
 counted from ``agency_summary`` where that has it."""
 
 FAILING_COLUMNS = (
-    "database", "report_id", "agency_id", "agency", "year", "format", "rule", "scope", "scope_label",
-    "left", "right", "difference", "source", "report_url",
+    "database", "report_id", "agency_id", "agency", *FAILING_REGION_FILTERS, "year", "format", "rule", "scope",
+    "scope_label", "left", "right", "difference", "source", "report_url",
 )
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The failing list's filters, validated from the query string."""
+    """The failing list's filters, validated from the query string: the check's (``rule``, ``year``, ``format``)
+    and its body's (``province``, ``prefecture``, ``county``, ``level``)."""
 
     rule: str | None = None
     year: int | None = None
     format: str | None = None
+    province: str | None = None
+    prefecture: str | None = None
+    county: str | None = None
+    level: str | None = None
 
     @classmethod
     def from_request(cls, request) -> Filters:
@@ -75,20 +90,29 @@ class Filters:
             rule=code_arg(request, "rule"),
             year=int_arg(request, "year", 1900, 2100),
             format=code_arg(request, "format"),
+            **{name: name_arg(request, name) for name in ("province", "prefecture", "county")},
+            level=code_arg(request, "level"),
         )
 
+    def items(self) -> list[tuple[str, str | int]]:
+        """(filter, value) of each filter given, in the order above."""
+        return [(name, value) for name in FILTER_NAMES if (value := getattr(self, name)) is not None]
+
     def params(self) -> dict[str, str]:
-        return {k: str(v) for k, v in (("rule", self.rule), ("year", self.year), ("format", self.format)) if v}
+        return {name: str(value) for name, value in self.items()}
+
+    @property
+    def by_body(self) -> bool:
+        """Whether a filter by the body is given (the counts by rule, year and format cannot answer it)."""
+        return any(getattr(self, name) is not None for name in FAILING_REGION_FILTERS)
 
     def where(self, columns: dict[str, str] | None = None) -> tuple[list[str], list]:
         """SQL conditions (to join with ``and``) and their parameters; ``columns`` maps each filter to its column."""
-        clauses, params = [], []
-        for name, value in (("rule", self.rule), ("year", self.year), ("format", self.format)):
-            if value is not None:
-                clauses.append(f"{(columns or {}).get(name, name)} = ?")
-                params.append(value)
-        return clauses, params
+        items = self.items()
+        return [f"{(columns or {}).get(name, name)} = ?" for name, _ in items], [value for _, value in items]
 
+
+FILTER_NAMES = (*FAILING_FILTERS, *FAILING_REGION_FILTERS)
 
 SUMMARY_TABLES = frozenset({"check_summary", "report_summary"})
 """Counts kept at build time; a database without them (an older build) is counted from its full tables."""
@@ -200,20 +224,41 @@ async def breakdown(src: Source, key: str, expr: str) -> dict:
     return out
 
 
+BREAKDOWN_ORDER = {
+    "province": province_key,
+    "level": lambda v: (list(LEVEL_ZH).index(v) if v in LEVEL_ZH else len(LEVEL_ZH), v is None, str(v)),
+}
+"""How the rows of a breakdown are ordered where not by their value (blank last): provinces by code, levels from
+the top down."""
+
+
 async def format_titles(src: Source) -> dict[str, str]:
     return {r["format"]: r["title"] for r in await src.rows("select format, title from formats")}
 
 
+async def _kept_list(src: Source, filters: Filters) -> bool:
+    """Whether the failing list is read from ``failing_checks`` (kept at build time, with the body's columns where
+    a filter by the body needs them), not from ``checks``."""
+    if not summarised(src, FAILING_TABLES):
+        return False
+    return not filters.by_body or set(FAILING_REGION_FILTERS) <= set(await src.columns("failing_checks"))
+
+
 async def failing_count(src: Source, filters: Filters) -> int:
-    """The rows of the failing list: a sum over ``check_summary``, or counted from ``checks``."""
-    if summarised(src, FAILING_TABLES):
+    """The rows of the failing list: a sum over ``check_summary``, counted from ``failing_checks`` when filtered by
+    the body, or counted from ``checks``."""
+    if await _kept_list(src, filters):
         clauses, params = filters.where()
-        where = " and ".join(["status = 'fail'", *clauses])
-        row = await src.one(f"select coalesce(sum(checks), 0) as n from check_summary where {where}", params)
+        if filters.by_body:
+            sql = f"select count(*) as n from failing_checks where {' and '.join(clauses)}"
+        else:
+            where = " and ".join(["status = 'fail'", *clauses])
+            sql = f"select coalesce(sum(checks), 0) as n from check_summary where {where}"
     else:
         clauses, params = filters.where(FAILING_FILTER_COLUMNS)
         where = " and ".join(["c.status = 'fail'", *clauses])
-        row = await src.one(f"select count(*) as n {FAILING_FROM} where {where}", params)
+        sql = f"select count(*) as n {FAILING_FROM} where {where}"
+    row = await src.one(sql, params)
     return row["n"] if row else 0
 
 
@@ -225,15 +270,17 @@ async def _failing_slice(src: Source, filters: Filters, limit: int, offset: int,
     ends in the position. Each row carries its ``position``. Without the table the
     matching checks are sorted (``position`` is then None and ``after`` unused).
     """
-    if summarised(src, FAILING_TABLES):
+    if await _kept_list(src, filters):
         clauses, params = filters.where()
         if not clauses:
             after, offset = after + offset, 0
         clauses.append("position > ?")
+        kept = set(await src.columns("failing_checks"))
+        body = ", ".join(name if name in kept else f"null as {name}" for name in FAILING_REGION_FILTERS)
         return await src.rows(
             f"""
-            select position, report_id, agency_id, agency, year, format, rule, family, scope, [left], [right],
-                   difference, source
+            select position, report_id, agency_id, agency, {body}, year, format, rule, family, scope, [left],
+                   [right], difference, source
             from failing_checks where {" and ".join(clauses)}
             order by position limit ? offset ?
             """,
@@ -365,14 +412,16 @@ async def status_context(datasette, request, sources: list[Source], database: st
         r["url"] = urls.status(database) + _query({"rule": r["rule"]}) + "#failing"
     tables = []
     for key, (zh, en) in dims.items():
-        values = sorted(breakdowns[key], key=lambda v: (v is None, str(v)))
+        values = sorted(breakdowns[key], key=BREAKDOWN_ORDER.get(key, lambda v: (v is None, str(v))))
         rows = []
         for v in values:
             label = "(空)" if v is None else str(v)
             if key == "format" and v in titles:
                 label = f"{v} · {titles[v]}"
+            if key == "level" and v in LEVEL_ZH:
+                label = f"{LEVEL_ZH[v]} · {v}"
             filter_url = None
-            if key in ("year", "format") and v is not None:
+            if key in FILTER_NAMES and v is not None:
                 filter_url = urls.status(database) + _query({key: v}) + "#failing"
             rows.append({"value": v, "label": label, "counts": breakdowns[key][v], "url": filter_url})
         chart = stacked_bars([(_short(r["value"]), r["counts"]) for r in rows], STATUS_ORDER)
@@ -384,7 +433,7 @@ async def status_context(datasette, request, sources: list[Source], database: st
     if size != PAGE_SIZE:
         base["size"] = str(size)
     here = urls.status(database)
-    options = await _filter_options(sources)
+    options = await _filter_options(sources, filters)
     return {
         "database": database,
         "gr_crumbs": [("勾稽检查", here)],
@@ -415,10 +464,14 @@ async def status_context(datasette, request, sources: list[Source], database: st
     }
 
 
-async def _filter_options(sources: list[Source]) -> dict[str, list]:
+async def _filter_options(sources: list[Source], filters: Filters) -> dict[str, list]:
+    """The choices of each filter: rules, years and formats; provinces and levels; the prefectures of the chosen
+    province and the counties of the chosen prefecture, in the order of their codes. A chosen value is always among
+    its choices."""
     rules: dict[str, str] = {}
     years: set[int] = set()
     formats: dict[str, str] = {}
+    places: dict[str, list[str]] = defaultdict(list)
     for src in sources:
         for r in await src.rows("select rule, description_zh from rules"):
             rules.setdefault(r["rule"], r["description_zh"])
@@ -426,11 +479,49 @@ async def _filter_options(sources: list[Source]) -> dict[str, list]:
         for r in await src.rows(f"select distinct year from {table} where year is not null"):
             years.add(r["year"])
         formats.update(await format_titles(src))
+        for name, values in (await _body_options(src, filters)).items():
+            places[name] += [v for v in values if v not in places[name]]
+    for name in FAILING_REGION_FILTERS:
+        if (chosen := getattr(filters, name)) is not None and chosen not in places[name]:
+            places[name].append(chosen)
     return {
         "rules": [(k, rules[k]) for k in sorted(rules, key=rule_sort_key)],
         "years": sorted(years),
         "formats": sorted(formats.items()),
+        "province": sorted(places["province"], key=province_key),
+        **{name: places[name] for name in PLACES[1:]},
+        "level": [(v, LEVEL_ZH.get(v, v)) for v in sorted(places["level"], key=BREAKDOWN_ORDER["level"])],
     }
+
+
+PLACES = ("province", "prefecture", "county")
+"""The places a body is in, each within the one before (``agencies`` has an index on them in this order, and on
+their code)."""
+
+
+async def _body_options(src: Source, filters: Filters) -> dict[str, list[str]]:
+    """The provinces and levels of the bodies of one database, the prefectures of the chosen province, and the
+    counties of the chosen prefecture of the chosen province."""
+    columns = set(await src.columns("agencies"))
+    out: dict[str, list[str]] = {}
+    kept = AGENCY_SUMMARY if {"province", "level"} <= set(await src.columns(AGENCY_SUMMARY)) else "agencies"
+    for name in ("province", "level"):
+        if name in columns:
+            rows = await src.rows(f"select distinct {name} as v from {kept} where {name} is not null")
+            out[name] = [r["v"] for r in rows]
+    for depth, name in ((1, "prefecture"), (2, "county")):
+        above = PLACES[:depth]
+        chosen = [getattr(filters, p) for p in above]
+        if {name, *above} <= columns and None not in chosen:
+            where = " and ".join(f"{p} = ?" for p in above)
+            order = "min(adcode), " if "adcode" in columns else ""
+            rows = await src.rows(
+                f"select {name} as v from agencies where {where} and {name} is not null group by {name} "
+                f"order by {order}{name}",
+                chosen,
+            )
+            out[name] = [r["v"] for r in rows]
+    return out
 
 
 async def instance_status(datasette, request) -> Response:
