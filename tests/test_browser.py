@@ -104,6 +104,31 @@ def test_status_page(server, page, tmp_path, ids):
     assert page.errors == []
 
 
+def test_status_page_narrows_the_failing_list_to_a_place(server, page):
+    assert page.goto(f"{server}/-/gaireports").status == 200
+    assert page.locator("#gr-prefecture").count() == 0
+    page.select_option("#gr-province", "辽宁省")
+    page.get_by_role("button", name="筛选 Filter").click()
+    page.wait_for_url("**province=**")
+    assert page.locator("table.gr-failing tbody tr").count() == 2
+    page.select_option("#gr-prefecture", "铁岭市")
+    page.get_by_role("button", name="筛选 Filter").click()
+    page.wait_for_url("**prefecture=**")
+    assert page.locator("table.gr-failing tbody tr").count() == 2
+    assert page.locator("#gr-prefecture").input_value() == "铁岭市"
+    page.select_option("#gr-province", "山东省")
+    page.get_by_role("button", name="筛选 Filter").click()
+    page.wait_for_url("**%E5%B1%B1%E4%B8%9C**")
+    assert page.locator("table.gr-failing").count() == 0
+    assert page.get_by_text("没有符合条件的未通过检查").is_visible()
+    page.get_by_role("link", name="清除").click()
+    page.locator("section#by-level").get_by_role("link", name="地级 · prefecture").click()
+    page.wait_for_url("**level=prefecture**")
+    assert page.locator("#gr-level").input_value() == "prefecture"
+    assert page.locator("table.gr-failing tbody tr").count() == 2
+    assert page.errors == []
+
+
 def test_agency_page(server, page, tmp_path, ids):
     assert page.goto(f"{server}/gaireports/-/gaireports/agency/{ids['agency']}").status == 200
     assert page.locator("h1").inner_text().startswith("铁岭市人民政府")
