@@ -10,8 +10,9 @@ of the parser alone and of a whole one-core build, against
 parse of the same files, timed file by file in turn; (b) a full build's wall time, peak RSS and database
 bytes per report at each N; (c) an incremental rebuild after adding 1% new
 files against the full build; (d) HTTP latency (median, p95) of the status
-page, an agency page, a report page and the failing list's JSON (also
-filtered by the province with the most bodies), against a ``datasette`` served
+page, an agency page (also a province's government, with the bodies it
+oversees), a report page and the failing list's JSON (also filtered by the
+province with the most bodies), against a ``datasette`` served
 on 127.0.0.1 only. Prints a table, writes
 ``bench-results.json``. Needs the ``bench`` extra (pandas).
 """
@@ -234,6 +235,10 @@ def latency(db: Path, requests: int) -> dict:
             "select report_id from reports where status = 'parsed' order by source limit 1 offset "
             "(select count(*) / 2 from reports where status = 'parsed')"
         ).fetchone()[0]
+        government = conn.execute(
+            "select agency_id from agencies where kind = 'government' and level = 'province' "
+            "order by reports desc, agency_id limit 1"
+        ).fetchone()[0]
         province = conn.execute(
             "select province from agencies where province is not null group by 1 order by count(*) desc, 1 limit 1"
         ).fetchone()[0]
@@ -244,6 +249,7 @@ def latency(db: Path, requests: int) -> dict:
         "report": f"/{name}/-/gaireports/report/{report}",
         "failing_json": f"/{name}/-/gaireports/failing.json",
         "reports_table": f"/{name}/reports",
+        "agency_province_government": f"/{name}/-/gaireports/agency/{government}",
         "status_province": f"/{name}/-/gaireports{by_province}",
         "failing_json_province": f"/{name}/-/gaireports/failing.json{by_province}",
     }

@@ -1,5 +1,6 @@
-"""The agency page: names as printed, reports by year, year-over-year figures
-and the cross-year carry-over check (year Y's 结转下年度 = year Y+1's 上年结转)."""
+"""The agency page: names as printed, reports by year, year-over-year figures,
+the cross-year carry-over check (year Y's 结转下年度 = year Y+1's 上年结转), and for
+a government the bodies it oversees (:mod:`.oversight`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .common import (
     STATUS_ORDER,
     Source,
     Urls,
+    best_report,
     database_source,
     families,
     json_list,
@@ -25,9 +27,9 @@ from .common import (
     render,
 )
 from .labels import column_label
+from .oversight import overseen
 
 TABLES = ("reports", "agencies", "formats", "requests", "legacy")
-STATUS_RANK = {s: i for i, s in enumerate(("pass", "warning", "incomplete", "fail", "none"))}
 
 
 @dataclass(frozen=True)
@@ -72,15 +74,6 @@ async def _family_values(src: Source, family: str, column: str, ids: list[str], 
         [*ids, *codes],
     )
     return {(r["report_id"], r["code"]): r["value"] for r in rows}
-
-
-def _primary(reports: list[dict]) -> dict:
-    """The report a year's chart point is drawn from: parsed, not a duplicate, best check status."""
-    return min(
-        reports,
-        key=lambda r: (r["status"] != "parsed", r["duplicate_of"] is not None,
-                       STATUS_RANK.get(r["check_status"] or "none", 9), r["source"]),
-    )
 
 
 async def _carry_over(src: Source, reports: list[dict]) -> list[dict]:
@@ -193,7 +186,7 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
     for r in reports:
         if r["year"] is not None and r["status"] == "parsed":
             by_year[r["year"]].append(r)
-    primary = {year: _primary(rs)["report_id"] for year, rs in by_year.items()}
+    primary = {year: best_report(rs)["report_id"] for year, rs in by_year.items()}
     chart_values = {}
     for row in figures:
         rep = row["report"]
@@ -222,6 +215,7 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
         "several_per_year": any(len(rs) > 1 for rs in by_year.values()),
         "chart": chart,
         "carry_over": pairs,
+        "overseen": await overseen(datasette, src, agency, sorted(by_year)),
         "status_order": STATUS_ORDER,
         "links": {
             "row": urls.row(src.name, "agencies", agency_id),

@@ -32,6 +32,8 @@ STATUS_ZH = {
     "fail": "未通过",
     "none": "无检查",
 }
+STATUS_RANK = {s: i for i, s in enumerate(("pass", "warning", "incomplete", "fail", "none"))}
+"""Check statuses from best to worst."""
 _CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _WHOLE = re.compile(r"[0-9]{1,9}")
 _NAME = re.compile(r"[^\x00-\x1f\x7f]{1,40}")
@@ -64,6 +66,15 @@ class Source:
         if table not in self.tables:
             return []
         return await self.db.table_columns(table)
+
+
+def best_report(reports: list[dict]) -> dict:
+    """The report that stands for a body's year: parsed, not a duplicate, best check status, then by source."""
+    return min(
+        reports,
+        key=lambda r: (r["status"] != "parsed", r["duplicate_of"] is not None,
+                       STATUS_RANK.get(r["check_status"] or "none", 9), r["source"]),
+    )
 
 
 def families() -> dict[str, Family]:
