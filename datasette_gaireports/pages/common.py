@@ -181,25 +181,26 @@ def int_arg(request, name: str, lo: int, hi: int, default: int | None = None) ->
     return value
 
 
-def code_arg(request, name: str) -> str | None:
-    """A short ASCII code parameter (rule id, format code…); absent or empty gives ``None``."""
+def _matching_arg(request, name: str, pattern: re.Pattern[str], what: str) -> str | None:
+    """A query-string parameter that must match ``pattern`` whole (else a 400 saying it is not ``what``); absent or
+    empty gives ``None``."""
     raw = _single(request, name)
     if raw is None or raw == "":
         return None
-    if not _CODE.fullmatch(raw):
-        raise BadRequest(f"{name} is not a valid code")
+    if not pattern.fullmatch(raw):
+        raise BadRequest(f"{name} is not {what}")
     return raw
+
+
+def code_arg(request, name: str) -> str | None:
+    """A short ASCII code parameter (rule id, format code…); absent or empty gives ``None``."""
+    return _matching_arg(request, name, _CODE, "a valid code")
 
 
 def name_arg(request, name: str) -> str | None:
     """A name parameter (a place: 广东省, 肇庆市) of at most 40 characters and no control characters; absent or
     empty gives ``None``."""
-    raw = _single(request, name)
-    if raw is None or raw == "":
-        return None
-    if not _NAME.fullmatch(raw):
-        raise BadRequest(f"{name} is not a valid name (at most 40 characters)")
-    return raw
+    return _matching_arg(request, name, _NAME, "a valid name (at most 40 characters)")
 
 
 class Urls:
