@@ -16,6 +16,7 @@ the failing list's SQL without loading the parser.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,11 +30,19 @@ FAILING_REGION_FILTERS = ("province", "prefecture", "county", "level")
 FAILING_AGENCY = "coalesce(a.name, r.agency_printed)"
 """The failing list's body: its normalised name, else the name the report prints."""
 
-FAILING_SELECT = (
-    f"c.report_id, r.agency_id, {FAILING_AGENCY} as agency, a.province, a.prefecture, a.county, a.level, r.year, "
-    "r.format, c.rule, ru.family, c.scope, c.[left], c.[right], c.difference, r.source"
-)
-"""The failing list's columns, read from ``FAILING_FROM``."""
+
+def failing_select(agency_columns: Container[str] = FAILING_REGION_FILTERS) -> str:
+    """The failing list's columns, read from ``FAILING_FROM``; a column of the body that ``agencies`` lacks (a
+    database of an early version) is null."""
+    body = ", ".join(f"a.{c}" if c in agency_columns else f"null as {c}" for c in FAILING_REGION_FILTERS)
+    return (
+        f"c.report_id, r.agency_id, {FAILING_AGENCY} as agency, {body}, r.year, r.format, c.rule, ru.family, c.scope, "
+        "c.[left], c.[right], c.difference, r.source"
+    )
+
+
+FAILING_SELECT = failing_select()
+"""The failing list's columns, as a database of this version holds them."""
 
 FAILING_FROM = """
     from checks c
@@ -50,6 +59,13 @@ FAILING_FILTER_COLUMNS = {
     "province": "a.province", "prefecture": "a.prefecture", "county": "a.county", "level": "a.level",
 }
 """Each filter of the failing list → its column in ``FAILING_FROM``."""
+
+
+def failing_filter_columns(agency_columns: Container[str] = FAILING_REGION_FILTERS) -> dict[str, str]:
+    """:data:`FAILING_FILTER_COLUMNS`, where a column of the body that ``agencies`` lacks is null (so a filter by it
+    matches nothing)."""
+    return {k: "null" if k in FAILING_REGION_FILTERS and k not in agency_columns else v
+            for k, v in FAILING_FILTER_COLUMNS.items()}
 
 
 def refresh_summaries(db: sqlite_utils.Database) -> None:

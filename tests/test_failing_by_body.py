@@ -107,6 +107,32 @@ async def test_an_older_failing_list_without_the_body_is_read_from_the_full_tabl
 
 
 @pytest.mark.asyncio
+async def test_a_database_whose_bodies_have_no_region_lists_its_failures_all_the_same(two_places, tmp_path):
+    """A database of an early version (no failing list kept, bodies without a region): the list answers from
+    ``checks``, the body's columns are blank, and a filter by them matches nothing."""
+    old = tmp_path / "gaireports.db"
+    shutil.copy(two_places, old)
+    conn = sqlite3.connect(old)
+    conn.execute("drop table failing_checks")
+    conn.execute("drop table agency_summary")
+    for name in ("province", "prefecture", "county"):
+        for (index,) in conn.execute(
+            "select name from sqlite_master where type = 'index' and tbl_name = 'agencies' and sql like ?", [f"%{name}%"]
+        ).fetchall():
+            conn.execute(f"drop index {index}")
+        conn.execute(f"alter table agencies drop column {name}")
+    conn.commit()
+    conn.close()
+    ds = Datasette([str(old)])
+    assert [r[:5] for r in await listed(ds)] == [
+        (name, None, None, None, level) for name, *_, level in (TANGHE, TANGHE, TIELING, TIELING)
+    ]
+    assert await listed(ds, level="county") == [(TANGHE[0], None, None, None, "county", rule) for rule in ("R2", "R3")]
+    assert await listed(ds, province="河南省") == []
+    assert (await ds.client.get(url(DB_STATUS, province="河南省"))).status_code == 200
+
+
+@pytest.mark.asyncio
 async def test_the_form_offers_the_places_within_the_one_chosen(two_places):
     ds = Datasette([str(two_places)])
 

@@ -24,12 +24,12 @@ from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
 from ..summaries import (
-    FAILING_FILTER_COLUMNS,
     FAILING_FILTERS,
     FAILING_FROM,
     FAILING_ORDER,
     FAILING_REGION_FILTERS,
-    FAILING_SELECT,
+    failing_filter_columns,
+    failing_select,
 )
 from .charts import stacked_bars
 from .common import (
@@ -255,7 +255,7 @@ async def failing_count(src: Source, filters: Filters) -> int:
             where = " and ".join(["status = 'fail'", *clauses])
             sql = f"select coalesce(sum(checks), 0) as n from check_summary where {where}"
     else:
-        clauses, params = filters.where(FAILING_FILTER_COLUMNS)
+        clauses, params = filters.where(failing_filter_columns(await src.columns("agencies")))
         where = " and ".join(["c.status = 'fail'", *clauses])
         sql = f"select count(*) as n {FAILING_FROM} where {where}"
     row = await src.one(sql, params)
@@ -286,10 +286,11 @@ async def _failing_slice(src: Source, filters: Filters, limit: int, offset: int,
             """,
             [*params, after, limit, offset],
         )
-    clauses, params = filters.where(FAILING_FILTER_COLUMNS)
+    agency_columns = await src.columns("agencies")
+    clauses, params = filters.where(failing_filter_columns(agency_columns))
     return await src.rows(
         f"""
-        select null as position, {FAILING_SELECT}
+        select null as position, {failing_select(agency_columns)}
         {FAILING_FROM}
         where {" and ".join(["c.status = 'fail'", *clauses])}
         order by {FAILING_ORDER}
