@@ -165,8 +165,10 @@ async def test_a_government_of_no_known_region_has_no_such_section(region_db, tm
     shutil.copy(region_db, db)
     with sqlite3.connect(db) as conn:
         conn.execute("update agencies set province = null, prefecture = null where name = '铁岭市人民政府'")
-    html = (await Datasette([str(db)]).client.get(f"/gaireports/-/gaireports/agency/{agency_id(db, '铁岭市人民政府')}")).text
-    assert "data-tier=" not in html
+        conn.execute("update agencies set county = null where name = '开原市人民政府'")
+    for name in ("铁岭市人民政府", "开原市人民政府"):
+        html = (await Datasette([str(db)]).client.get(f"/gaireports/-/gaireports/agency/{agency_id(db, name)}")).text
+        assert "data-tier=" not in html, name
 
 
 @pytest.mark.asyncio

@@ -66,8 +66,8 @@ def tiers(agency: dict) -> list[tuple[Tier, list]]:
     """The groups of bodies ``agency`` oversees, each with the parameters of its query; none for a body that
     oversees none, or whose level or region is not known."""
     level = agency.get("level")
-    if agency.get("kind") not in OVERSEEING_KINDS or level not in BELOW or not agency.get("province"):
-        return []
+    if agency.get("kind") not in OVERSEEING_KINDS or level not in BELOW or not agency.get(level):
+        return []  # (the division of its own level names the region: a county's prefecture may be blank)
     depth = REGION.index(level) + 1
     same = Tier("same", f"同级机构({LEVEL_ZH[level]})", "Bodies at the same level", "+a.level = ? and a.agency_id != ?",
                 depth, f"{KIND_ORDER}, a.name")
