@@ -315,8 +315,9 @@ def table(results: dict) -> str:
     for n, pages in results["latency"].items():
         lines.append("")
         lines.append(f"HTTP latency, N = {n} ({results['requests']} requests each), ms: median / p95")
+        width = max(map(len, pages), default=0)
         for key, v in pages.items():
-            lines.append(f"  {key:<14} {v['median_ms']:>8.1f} / {v['p95_ms']:>8.1f}   {v['path']}")
+            lines.append(f"  {key:<{width}} {v['median_ms']:>8.1f} / {v['p95_ms']:>8.1f}   {v['path']}")
     return "\n".join(lines)
 
 
