@@ -3,6 +3,8 @@ year by year."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 import sqlite3
@@ -198,3 +200,49 @@ def test_a_cell_escapes_what_it_writes():
     assert year_cell(2019, None) == (
         '<td data-year="2019"><span class="gr-muted" title="2019: 没有报告 no report">—</span></td>'
     )
+
+
+@pytest.mark.asyncio
+async def test_the_csv_lists_each_body_and_year_with_its_report_or_none(ds, region_db):
+    base = f"/gaireports/-/gaireports/agency/{agency_id(region_db, '铁岭市人民政府')}"
+    r = await ds.client.get(f"{base}.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert [(x["group"], x["agency"], x["year"], x["check_status"], x["reports"]) for x in rows] == [
+        ("self", "铁岭市人民政府", "2018", "pass", "1"),
+        ("self", "铁岭市人民政府", "2019", "warning", "1"),
+        ("same", "铁岭市人民政府办公室", "2018", "", "0"),
+        ("same", "铁岭市人民政府办公室", "2019", "pass", "1"),
+        ("same", "铁岭市教育局", "2018", "", "0"),
+        ("same", "铁岭市教育局", "2019", "fail", "1"),
+        ("below", "铁岭县人民政府", "2018", "", "0"),
+        ("below", "铁岭县人民政府", "2019", "pass", "1"),
+        ("below", "昌图县人民政府", "2018", "pass", "1"),
+        ("below", "昌图县人民政府", "2019", "", "0"),
+        ("below", "开原市人民政府", "2018", "fail", "1"),
+        ("below", "开原市人民政府", "2019", "warning", "1"),
+    ]
+    failing = next(x for x in rows if x["check_status"] == "fail" and x["group"] == "below")
+    assert failing["checks_failed"] == "2" and failing["report_url"] == f"/gaireports/-/gaireports/report/{failing['report_id']}"
+    html = (await ds.client.get(base)).text
+    assert f'<a href="{base}.json">JSON</a>' in html and f'<a href="{base}.csv">CSV</a>' in html
+
+
+@pytest.mark.asyncio
+async def test_the_json_carries_the_page_and_the_bodies_it_oversees(ds, region_db):
+    data = (await ds.client.get(f"/gaireports/-/gaireports/agency/{agency_id(region_db, '开原市人民政府')}.json")).json()
+    assert data["agency"]["name"] == "开原市人民政府"
+    assert [(r["year"], r["check_status"]) for r in data["reports"]] == [(2018, "fail"), (2019, "warning")]
+    assert [row["values"]["received"] for row in data["figure_rows"]] == [42, 42]
+    overseen = data["overseen"]
+    assert overseen["years"] == [2018, 2019]
+    assert [(g["group"], [b["name"] for b in g["bodies"]]) for g in overseen["groups"]] == [
+        ("same", ["开原市教育局"]), ("below", ["开原市八宝镇人民政府"])
+    ]
+    assert overseen["groups"][1]["bodies"][0]["years"]["2019"]["status"] == "pass"
+    assert overseen["groups"][1]["totals"] == {"2018": {"reports": 0, "fail": 0}, "2019": {"reports": 1, "fail": 0}}
+    department = (await ds.client.get(f"/gaireports/-/gaireports/agency/{agency_id(region_db, '开原市教育局')}.json")).json()
+    assert department["overseen"] is None
+    rows = list(csv.DictReader(io.StringIO((await ds.client.get(
+        f"/gaireports/-/gaireports/agency/{agency_id(region_db, '开原市教育局')}.csv")).text)))
+    assert [(x["group"], x["year"]) for x in rows] == [("self", "2019")]

@@ -542,6 +542,15 @@ def test_failing_csv_neutralises_formulas(served, path):
     assert r2["difference"] == "-2"  # a negative figure stays a number
 
 
+def test_agency_renditions_keep_the_text_and_neutralise_formulas(served):
+    ds, _ = served
+    rows = csv_rows(get(ds, agency_page(FAILING_AGENCY_ID) + ".csv"))
+    assert rows and all(r["agency"] == "'" + H["agency.name"] for r in rows)  # the name starts with =HYPERLINK
+    data = json_body(get(ds, agency_page(FAILING_AGENCY_ID) + ".json"))
+    assert data["agency"]["name"] == H["agency.name"]
+    assert "<" not in get(ds, agency_page(FAILING_AGENCY_ID) + ".json").text
+
+
 def test_formula_file_name_is_neutralised_in_csv(served, hostile):
     ds, _ = served
     report_id = report_ids(hostile[0])[FORMULA_SOURCE]
@@ -725,8 +734,8 @@ def test_fuzzed_path_ids_never_fail(served, hostile, kind, value, encode):
 PLUGIN_ROUTES = (
     "/-/gaireports", "/-/gaireports/failing.json", "/-/gaireports/failing.csv", "/-/gaireports/report/x",
     "/-/gaireports/report/x.json", status_page(), f"{status_page()}/failing.json", f"{status_page()}/failing.csv",
-    agency_page(FAILING_AGENCY_ID), report_page(FAILING_ID), report_page(FAILING_ID, ".json"),
-    report_page(FAILING_ID, ".csv"),
+    agency_page(FAILING_AGENCY_ID), agency_page(FAILING_AGENCY_ID) + ".json", agency_page(FAILING_AGENCY_ID) + ".csv",
+    report_page(FAILING_ID), report_page(FAILING_ID, ".json"), report_page(FAILING_ID, ".csv"),
 )
 WRITE_WORDS = re.compile(
     r"\b(insert\s+(or\s+\w+\s+)?into|update\s+\S+\s+set|delete\s+from|drop\s+\w+|create\s+\w+|alter\s+table"

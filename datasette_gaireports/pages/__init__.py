@@ -51,7 +51,7 @@ ROUTES = tuple(
         (r"^/-/gaireports/report/(?P<report_id>[^/]+?)(?:\.(?P<ext>json|csv))?$", report.find_report),
         (DB + r"$", status.database_status),
         (DB + r"/failing\.(?P<ext>csv|json)$", status.failing_rendition),
-        (DB + r"/agency/(?P<agency_id>[^/]+)$", agency.agency_page),
+        (DB + r"/agency/(?P<agency_id>[^/]+?)(?:\.(?P<ext>json|csv))?$", agency.agency_page),
         (DB + r"/report/(?P<report_id>[^/]+?)(?:\.(?P<ext>json|csv))?$", report.report_view),
     )
 )

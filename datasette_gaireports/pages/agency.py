@@ -18,13 +18,16 @@ from .common import (
     Source,
     Urls,
     best_report,
+    csv_response,
     database_source,
     families,
     json_list,
+    json_response,
     number,
     plain,
     quote,
     render,
+    slug,
 )
 from .labels import column_label
 from .oversight import overseen
@@ -218,6 +221,8 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
         "overseen": await overseen(datasette, src, agency, sorted(by_year)),
         "status_order": STATUS_ORDER,
         "links": {
+            "json": urls.agency(src.name, agency_id, "json"),
+            "csv": urls.agency(src.name, agency_id, "csv"),
             "row": urls.row(src.name, "agencies", agency_id),
             "reports": urls.table(src.name, "reports", agency_id=agency_id),
             "status": urls.status(src.name),
@@ -225,8 +230,58 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
     }
 
 
+CSV_COLUMNS = (
+    "group", "agency_id", "agency", "kind", "level", "year", "check_status", "checks_failed", "reports", "report_id",
+    "report_url",
+)
+"""The ``.csv`` rendition: a row per body and year, the body's own reports first (``group`` ``self``), then those of
+the bodies it oversees (``same``, ``below``) for every year the page shows, blank where there is no report."""
+
+
+def _json(model: dict) -> dict:
+    """The ``.json`` rendition: the model without what only the page's layout needs."""
+    out = {k: v for k, v in model.items() if k not in ("gr_crumbs", "figures", "primary", "status_order", "chart")}
+    out["figure_rows"] = [
+        {"report_id": row["report"]["report_id"], "year": row["report"]["year"],
+         "values": {v["key"]: v["value"] if v["applies"] else None for v in row["values"]}}
+        for row in model["figure_rows"]
+    ]
+    if model["overseen"]:
+        out["overseen"] = {
+            "years": model["overseen"]["years"],
+            "groups": [
+                {"group": g.tier.key, "title": g.tier.zh, "totals": g.totals,
+                 "bodies": [{k: v for k, v in b.items() if k != "cells"} for b in g.bodies]}
+                for g in model["overseen"]["groups"]
+            ],
+        }
+    return out
+
+
+def _csv_rows(model: dict):
+    agency = model["agency"]
+    for r in model["reports"]:
+        yield ["self", agency["agency_id"], agency["name"], agency["kind"], agency["level"], r["year"],
+               r["check_status"], r["checks_failed"], 1, r["report_id"], r["url"]]
+    if not model["overseen"]:
+        return
+    for g in model["overseen"]["groups"]:
+        for b in g.bodies:
+            for year in model["overseen"]["years"]:
+                c = b["years"].get(year)
+                report = (c["status"], c["checks_failed"], c["reports"], c["report_id"], c["url"]) if c else (
+                    None, None, 0, None, None)
+                yield [g.tier.key, b["agency_id"], b["name"], b["kind"], b["level"], year, *report]
+
+
 async def agency_page(datasette, request) -> Response:
-    """``/<database>/-/gaireports/agency/<agency_id>``."""
+    """``/<database>/-/gaireports/agency/<agency_id>`` and its ``.json`` and ``.csv`` renditions."""
     src = await database_source(datasette, request, TABLES)
-    model = await agency_model(datasette, src, tilde_decode(request.url_vars["agency_id"]))
+    agency_id = tilde_decode(request.url_vars["agency_id"])
+    model = await agency_model(datasette, src, agency_id)
+    ext = request.url_vars.get("ext")
+    if ext == "json":
+        return json_response(datasette, _json(model))
+    if ext == "csv":
+        return csv_response(datasette, CSV_COLUMNS, _csv_rows(model), f"agency-{slug(agency_id)}.csv")
     return await render(datasette, request, "gaireports_agency.html", model)

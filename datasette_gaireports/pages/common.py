@@ -77,6 +77,11 @@ def best_report(reports: list[dict]) -> dict:
     )
 
 
+def slug(text: str) -> str:
+    """``text`` reduced to ASCII letters, digits, ``_`` and ``-`` (for ids and download names)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
 def families() -> dict[str, Family]:
     """Every table family the pipeline knows, by name."""
     return {f.name: f for f in pipeline.families()}
@@ -223,8 +228,9 @@ class Urls:
         suffix = f".{ext}" if ext else ""
         return f"{self.status(database)}/report/{tilde_encode(report_id)}{suffix}"
 
-    def agency(self, database: str, agency_id: str) -> str:
-        return f"{self.status(database)}/agency/{tilde_encode(agency_id)}"
+    def agency(self, database: str, agency_id: str, ext: str | None = None) -> str:
+        suffix = f".{ext}" if ext else ""
+        return f"{self.status(database)}/agency/{tilde_encode(agency_id)}{suffix}"
 
     def row(self, database: str, table: str, *pks: str) -> str:
         return self.ds.urls.row(database, table, ",".join(tilde_encode(str(p)) for p in pks))

@@ -108,6 +108,7 @@ async def overseen(datasette, src: Source, agency: dict, own_years: list[int]) -
             for year, rs in by_year.items():
                 best = best_report(rs)
                 body["years"][year] = {
+                    "report_id": best["report_id"],
                     "status": best["check_status"] or "none",
                     "url": urls.report(src.name, best["report_id"]),
                     "reports": len(rs),

@@ -8,7 +8,6 @@ from ``cells``, failing marks from ``checks``. The page, ``.json`` and
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -31,6 +30,7 @@ from .common import (
     quote,
     render,
     rule_sort_key,
+    slug,
     visible_sources,
 )
 from .labels import cell_label, column_label, scope_label
@@ -46,10 +46,6 @@ CSV_COLUMNS = (
     "family", "table_no", "row", "row_label", "level", "column", "column_label", "cell", "value", "unit",
     "raw", "position", "line", "flag", "failing_checks", "warning_checks",
 )
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
 
 class _Builder:
@@ -79,7 +75,7 @@ class _Builder:
         warnings = mark.get("warning", [])
         return {
             "type": "value",
-            "id": f"gr-{_slug(self.fam.name)}-{_slug(code)}",
+            "id": f"gr-{slug(self.fam.name)}-{slug(code)}",
             "cell": code,
             "row": row_code,
             "column": col,
@@ -390,7 +386,7 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
         cell_codes = [str(code) for code in json_list(c["cells"])]
         fam = fams.get(c["family"] or "")
         entry = {
-            "id": f"gr-check-{_slug(c['rule'])}-{n}",
+            "id": f"gr-check-{slug(c['rule'])}-{n}",
             "key": key,
             "rule": c["rule"],
             "scope": c["scope"],
@@ -539,7 +535,7 @@ async def report_view(datasette, request) -> Response:
     if ext == "json":
         return json_response(datasette, _json(model))
     if ext == "csv":
-        return csv_response(datasette, CSV_COLUMNS, _csv_rows(model), f"{_slug(report_id)}.csv")
+        return csv_response(datasette, CSV_COLUMNS, _csv_rows(model), f"{slug(report_id)}.csv")
     return await render(datasette, request, "gaireports_report.html", model)
 
 
