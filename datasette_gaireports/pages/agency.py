@@ -18,15 +18,13 @@ from .common import (
     Source,
     Urls,
     best_report,
-    csv_response,
     database_source,
     families,
     json_list,
-    json_response,
     number,
+    page_or_rendition,
     plain,
     quote,
-    render,
     slug,
 )
 from .labels import column_label
@@ -279,9 +277,5 @@ async def agency_page(datasette, request) -> Response:
     src = await database_source(datasette, request, TABLES)
     agency_id = tilde_decode(request.url_vars["agency_id"])
     model = await agency_model(datasette, src, agency_id)
-    ext = request.url_vars.get("ext")
-    if ext == "json":
-        return json_response(datasette, _json(model))
-    if ext == "csv":
-        return csv_response(datasette, CSV_COLUMNS, _csv_rows(model), f"agency-{slug(agency_id)}.csv")
-    return await render(datasette, request, "gaireports_agency.html", model)
+    return await page_or_rendition(datasette, request, "gaireports_agency.html", model, _json, CSV_COLUMNS, _csv_rows,
+                                   f"agency-{slug(agency_id)}.csv")

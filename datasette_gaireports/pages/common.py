@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, overload
@@ -324,6 +324,20 @@ def csv_response(datasette, header: Sequence[str], rows: Iterable[Sequence[Any]]
         writer.writerow([csv_cell(v) for v in row])
     headers = {**_headers(datasette), "content-disposition": content_disposition(filename)}
     return Response(buf.getvalue(), headers=headers, content_type="text/csv; charset=utf-8")
+
+
+async def page_or_rendition(
+    datasette, request, template: str, model: dict, to_json: Callable[[dict], Any],
+    csv_columns: Sequence[str], to_csv: Callable[[dict], Iterable[Sequence[Any]]], filename: str,
+) -> Response:
+    """The page ``template`` renders from ``model``, or its ``.json`` or ``.csv`` rendition where the URL's ``ext``
+    asks for one."""
+    ext = request.url_vars.get("ext")
+    if ext == "json":
+        return json_response(datasette, to_json(model))
+    if ext == "csv":
+        return csv_response(datasette, csv_columns, to_csv(model), filename)
+    return await render(datasette, request, template, model)
 
 
 def database_color(datasette, database: str | None) -> str:

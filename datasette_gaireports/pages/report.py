@@ -19,16 +19,14 @@ from .common import (
     STATUS_ORDER,
     Source,
     Urls,
-    csv_response,
     database_source,
     ensure_allowed,
     families,
     json_list,
-    json_response,
     number,
+    page_or_rendition,
     plain,
     quote,
-    render,
     rule_sort_key,
     slug,
     visible_sources,
@@ -531,12 +529,8 @@ async def report_view(datasette, request) -> Response:
     src = await database_source(datasette, request, BASE_TABLES)
     report_id = tilde_decode(request.url_vars["report_id"])
     model = await report_model(datasette, src, report_id)
-    ext = request.url_vars.get("ext")
-    if ext == "json":
-        return json_response(datasette, _json(model))
-    if ext == "csv":
-        return csv_response(datasette, CSV_COLUMNS, _csv_rows(model), f"{slug(report_id)}.csv")
-    return await render(datasette, request, "gaireports_report.html", model)
+    return await page_or_rendition(datasette, request, "gaireports_report.html", model, _json, CSV_COLUMNS, _csv_rows,
+                                   f"{slug(report_id)}.csv")
 
 
 async def find_report(datasette, request) -> Response:
