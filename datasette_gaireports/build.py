@@ -678,7 +678,8 @@ def write_database(
     previous database untouched.
     """
     db_path = Path(db_path)
-    if db_path.is_file() and db_path.stat().st_size and (why := not_a_build(db_path)):
+    earlier = db_path.is_file() and db_path.stat().st_size > 0
+    if earlier and (why := not_a_build(db_path)):
         raise Unreplaceable(f"{db_path}: {why}, and a build would replace it; give another --db, or delete the "
                             "file first")
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -686,12 +687,9 @@ def write_database(
     pm = pipeline.plugin_manager()
     families, formats = pipeline.families(pm), pipeline.formats(pm)
     tables = all_tables(families, formats)
-    outdated = None
-    if not full and reports is None and db_path.is_file() and db_path.stat().st_size:
-        outdated = _outdated(db_path, tables, families)
-        incremental = outdated is None
-    else:
-        incremental = False
+    updating = earlier and not full and reports is None
+    outdated = _outdated(db_path, tables, families) if updating else None
+    incremental = updating and outdated is None
     listing = sources if callable(sources) else lambda: list(sources or [])
     job = _Job(listing, reports, parser, jobs, dask, progress, families, tables)
     if incremental and in_place:
