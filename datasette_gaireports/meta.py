@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .text import normalise
-from .values import chinese_count
+from .values import CN_DIGITS, chinese_count
 
 _TITLE = re.compile(r"(?:政府信息公开|政务公开).{0,12}(?:年度报告|工作报告|年报)")
 _NOT_TITLE = re.compile(r"^(?:上一篇|下一篇|主题词|相关|附件|关于|按照|根据|编制|特编制|现公布|本年度报告|本报告)")
@@ -39,8 +39,10 @@ _ACCOUNT = re.compile(
 _LEVEL_WORDS = {"市": ("全市", "市局", "本市", "市委", "市政府"), "县": ("全县", "县局", "本县"), "区": ("全区", "区局", "本区")}
 
 
-_CN_DIGITS = {c: str(k) for k, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
-_CN_YEAR = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})(?=年)")
+_CN_DIGITS = {c: str(n) for c, n in CN_DIGITS.items() if c != "两"} | {"○": "0", "Ｏ": "0", "O": "0"}
+"""Chinese numerals as a year is printed digit by digit (二〇二一, 二Ｏ二一), each to its digit."""
+_CN_YEAR_DIGITS = f"[{''.join(_CN_DIGITS)}]{{4}}"
+_CN_YEAR = re.compile(f"({_CN_YEAR_DIGITS})(?=年)")
 
 
 def cn_years(text: str) -> str:
@@ -169,7 +171,7 @@ def iso_date(text: str) -> str | None:
     return _iso(m) if m else None
 
 
-_CN_DATE = re.compile(r"([〇零○ＯO一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(f"({_CN_YEAR_DIGITS})年([一二三四五六七八九十]{{1,2}})月([一二三四五六七八九十]{{1,3}})日")
 
 
 def cn_digits_date(text: str) -> str:
