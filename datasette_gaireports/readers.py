@@ -46,10 +46,10 @@ _COMMON = frozenset(
     "片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞請開報縣務機關於與會為這國們"
 )
 _CANDIDATES = ("utf-8", "gb18030", "big5")
-_SIGNATURES = (
-    (b"%PDF", "a PDF file: PDF reports are not read yet"),
-    (b"PK\x03\x04", "a ZIP container (.docx or similar): Word reports are not read yet"),
-    (b"\xd0\xcf\x11\xe0", "an OLE document (.doc or .wps): Word reports are not read yet"),
+_SIGNATURES = (  # known files that are no text or page, by their first bytes, and the reason given for each
+    (b"%PDF", "a PDF file: read by the office reader (datasette_gaireports.office), not as text or a page"),
+    (b"PK\x03\x04", "a ZIP container (.docx or similar): read by the office reader, not as text or a page"),
+    (b"\xd0\xcf\x11\xe0", "an OLE document (.doc or .wps): read by the office reader, not as text or a page"),
     (b"\x89PNG", "a PNG image: scanned reports need OCR"),
     (b"\xff\xd8\xff", "a JPEG image: scanned reports need OCR"),
     (b"GIF8", "a GIF image: scanned reports need OCR"),
