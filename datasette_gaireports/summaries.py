@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 FAILING_FILTERS = ("rule", "year", "format")
 """Filters of the failing list by the check: the rule, and the report's year and format."""
-FAILING_REGION_FILTERS = ("province", "prefecture", "county", "level")
+PLACES = ("province", "prefecture", "county")
+"""The divisions a body is in (columns of ``agencies``), each within the one before."""
+FAILING_REGION_FILTERS = (*PLACES, "level")
 """Filters of the failing list by the body: where it is and its level of government."""
 
 FAILING_AGENCY = "coalesce(a.name, r.agency_printed)"

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from ..summaries import PLACES
 from .common import STATUS_ZH, Source, Urls, best_report
 from .labels import LEVEL_ZH
 
 OVERSEEING_KINDS = frozenset({"government", "government_office"})
 """The kinds of body whose page lists the bodies it oversees."""
-REGION = ("province", "prefecture", "county")
 KIND_ORDER = "case a.kind when 'government' then 0 when 'government_office' then 1 when 'department' then 2 else 3 end"
 
 
@@ -36,7 +36,7 @@ class Tier:
     condition: str
     """SQL over ``agencies a``, after the region's own conditions (``+`` keeps SQLite to the region's index)."""
     depth: int
-    """How many of :data:`REGION` the bodies share with the overseeing body (the others are not constrained)."""
+    """How many of :data:`PLACES` the bodies share with the overseeing body (the others are not constrained)."""
     order: str
 
 
@@ -68,7 +68,7 @@ def tiers(agency: dict) -> list[tuple[Tier, list]]:
     level = agency.get("level")
     if agency.get("kind") not in OVERSEEING_KINDS or level not in BELOW or not agency.get(level):
         return []  # (the division of its own level names the region: a county's prefecture may be blank)
-    depth = REGION.index(level) + 1
+    depth = PLACES.index(level) + 1
     same = Tier("same", f"同级机构({LEVEL_ZH[level]})", "Bodies at the same level", "+a.level = ? and a.agency_id != ?",
                 depth, f"{KIND_ORDER}, a.name")
     return [(same, [level, agency["agency_id"]]), (BELOW[level], [])]
@@ -79,12 +79,12 @@ async def overseen(datasette, src: Source, agency: dict, own_years: list[int]) -
     oversees none, or none the database holds."""
     groups = tiers(agency)
     columns = set(await src.columns("agencies"))
-    if not groups or not set(REGION) <= columns:
+    if not groups or not set(PLACES) <= columns:
         return None
     urls = Urls(datasette)
     out: list[Group] = []
     for tier, params in groups:
-        region = [f"a.{col} is ?" for col in REGION[: tier.depth]]
+        region = [f"a.{col} is ?" for col in PLACES[: tier.depth]]
         bodies = await src.rows(
             f"""
             select a.agency_id, a.name, a.kind, a.level, a.township
@@ -92,7 +92,7 @@ async def overseen(datasette, src: Source, agency: dict, own_years: list[int]) -
             where {" and ".join([*region, tier.condition])}
             order by {tier.order}
             """,
-            [*(agency[col] for col in REGION[: tier.depth]), *params],
+            [*(agency[col] for col in PLACES[: tier.depth]), *params],
         )
         out.append(Group(tier, bodies))
     ids = [b["agency_id"] for group in out for b in group.bodies]

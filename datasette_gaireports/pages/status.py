@@ -28,6 +28,7 @@ from ..summaries import (
     FAILING_FROM,
     FAILING_ORDER,
     FAILING_REGION_FILTERS,
+    PLACES,
     failing_filter_columns,
     failing_select,
 )
@@ -90,7 +91,7 @@ class Filters:
             rule=code_arg(request, "rule"),
             year=int_arg(request, "year", 1900, 2100),
             format=code_arg(request, "format"),
-            **{name: name_arg(request, name) for name in ("province", "prefecture", "county")},
+            **{name: name_arg(request, name) for name in PLACES},
             level=code_arg(request, "level"),
         )
 
@@ -465,10 +466,11 @@ async def status_context(datasette, request, sources: list[Source], database: st
     }
 
 
-async def _filter_options(sources: list[Source], filters: Filters) -> dict[str, list]:
-    """The choices of each filter: rules, years and formats; provinces and levels; the prefectures of the chosen
-    province and the counties of the chosen prefecture, in the order of their codes. A chosen value is always among
-    its choices."""
+async def _filter_options(sources: list[Source], filters: Filters) -> list[dict]:
+    """The form's filters, each with its label, its choices as (value, text) and the value chosen: rules, years
+    and formats; provinces and levels; the prefectures of the chosen province and the counties of the chosen
+    prefecture, in the order of their codes. A chosen value is always among its choices; a filter by the body
+    with no choice is left out."""
     rules: dict[str, str] = {}
     years: set[int] = set()
     formats: dict[str, str] = {}
@@ -485,19 +487,26 @@ async def _filter_options(sources: list[Source], filters: Filters) -> dict[str, 
     for name in FAILING_REGION_FILTERS:
         if (chosen := getattr(filters, name)) is not None and chosen not in places[name]:
             places[name].append(chosen)
-    return {
-        "rules": [(k, rules[k]) for k in sorted(rules, key=rule_sort_key)],
-        "years": sorted(years),
-        "formats": sorted(formats.items()),
-        "province": sorted(places["province"], key=province_key),
-        **{name: places[name] for name in PLACES[1:]},
-        "level": [(v, LEVEL_ZH.get(v, v)) for v in sorted(places["level"], key=BREAKDOWN_ORDER["level"])],
+    choices = {
+        "rule": [(k, f"{k} {rules[k]}") for k in sorted(rules, key=rule_sort_key)],
+        "year": [(y, str(y)) for y in sorted(years)],
+        "format": [(k, f"{k} · {title}") for k, title in sorted(formats.items())],
+        "province": [(v, v) for v in sorted(places["province"], key=province_key)],
+        **{name: [(v, v) for v in places[name]] for name in PLACES[1:]},
+        "level": [(v, f"{LEVEL_ZH.get(v, v)} · {v}") for v in sorted(places["level"], key=BREAKDOWN_ORDER["level"])],
     }
+    return [
+        {"name": name, "label": FILTER_LABELS[name], "choices": choices[name], "chosen": getattr(filters, name)}
+        for name in FILTER_NAMES
+        if choices[name] or name in FAILING_FILTERS
+    ]
 
 
-PLACES = ("province", "prefecture", "county")
-"""The places a body is in, each within the one before (``agencies`` has an index on them in this order, and on
-their code)."""
+FILTER_LABELS = {
+    "rule": "规则 rule", "year": "年度 year", "format": "格式 format", "province": "省份 province",
+    "prefecture": "地市 prefecture", "county": "区县 county", "level": "机构层级 level",
+}
+"""The form's label of each filter of the failing list."""
 
 
 async def _body_options(src: Source, filters: Filters) -> dict[str, list[str]]:
@@ -510,7 +519,7 @@ async def _body_options(src: Source, filters: Filters) -> dict[str, list[str]]:
         if name in columns:
             rows = await src.rows(f"select distinct {name} as v from {kept} where {name} is not null")
             out[name] = [r["v"] for r in rows]
-    for depth, name in ((1, "prefecture"), (2, "county")):
+    for depth, name in enumerate(PLACES[1:], 1):
         above = PLACES[:depth]
         chosen = [getattr(filters, p) for p in above]
         if {name, *above} <= columns and None not in chosen:
