@@ -15,8 +15,9 @@ import pytest
 from datasette.app import Datasette
 
 from datasette_gaireports import regions
+from datasette_gaireports.agencies import AGENCY_LEVELS
 from datasette_gaireports.build import build
-from datasette_gaireports.pages.labels import PROVINCES, province_key
+from datasette_gaireports.pages.labels import LEVEL_ZH, PROVINCES, province_key
 from datasette_gaireports.summaries import FAILING_REGION_FILTERS
 
 from .conftest import found, make_imbalanced
@@ -153,6 +154,10 @@ async def test_the_form_offers_the_places_within_the_one_chosen(two_places):
     assert '<option value="南阳市" selected>' in html, "a chosen place shows as chosen though no body is there"
     html = (await ds.client.get(url(DB_STATUS, prefecture="南阳市"))).text
     assert 'name="county"' not in html, "counties are offered within a chosen province and prefecture"
+
+
+def test_the_levels_named_in_chinese_are_the_levels_of_the_bodies():
+    assert tuple(LEVEL_ZH) == AGENCY_LEVELS  # the pages name them without loading the agencies module
 
 
 def test_the_provinces_are_listed_in_the_order_of_their_codes():
