@@ -259,6 +259,7 @@ async def test_unknown_report_is_404_and_instance_url_redirects(corpus):
         assert r.status_code == 404, path
         assert "Traceback" not in r.text
     assert (await ds.client.get(page("nope", ".json"))).json()["error"] == "Report not found: nope"
+    assert (await ds.client.get(page("nope", ".csv"))).text == "Error 404: Report not found: nope\n"
     report_id = ids["imbalanced/000_imbalanced.txt"]
     r = await ds.client.get(f"/-/gaireports/report/{report_id}.json")
     assert r.status_code == 302 and r.headers["location"] == page(report_id, ".json")

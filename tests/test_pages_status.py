@@ -337,6 +337,11 @@ async def test_every_list_url_validates_its_parameters(ds):
         assert r.status_code == 400, path
         if path.endswith(".json"):
             assert r.json()["ok"] is False and "year" in r.json()["error"]
+        elif path.endswith(".csv"):  # a program reading the CSV gets one line of text, no HTML page
+            assert r.headers["content-type"].startswith("text/plain")
+            assert r.text.startswith("Error 400: ") and "year" in r.text and r.text.count("\n") == 1
+        else:
+            assert "<title>Error 400</title>" in r.text
 
 
 @pytest.mark.asyncio

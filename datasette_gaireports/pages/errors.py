@@ -5,7 +5,10 @@ for every exception when ``rich`` is installed, as it is beside Frictionless:
 about a second per 404, and for a path that matches no route the printing
 itself raises (there is no traceback to print) and the request crashes.
 :func:`quiet_default_handler` turns that printing off (server errors still
-print a plain traceback), and client errors are answered here.
+print a plain traceback), and client errors are answered here: as JSON for a
+``.json`` path, as one line of plain text for a CSV rendition of the plugin's
+pages (a program reading the CSV gets no HTML page), as Datasette's error page
+otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from datasette.utils import add_cors_headers
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
+
+PLUGIN_PATH = "/-/gaireports"
+"""What every path of the plugin's pages holds: their CSV renditions answer an error as one line of text."""
 
 
 def client_error(exception: BaseException) -> tuple[int, str, dict[str, Any], str | None] | None:
@@ -35,8 +41,12 @@ async def error_response(datasette, request, status: int, message: str, info: di
     headers: dict[str, str] = {}
     if datasette.cors:
         add_cors_headers(headers)
-    if request.path.split("?")[0].endswith(".json"):
+    path = request.path.split("?")[0]
+    if path.endswith(".json"):
         return Response.json(info, status=status, headers=headers)
+    if path.endswith(".csv") and PLUGIN_PATH in path:
+        text = message.striptags() if isinstance(message, Markup) else message
+        return Response.text(f"Error {status}: {text}\n", status=status, headers=headers)
     template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
     context = dict(info, urls=datasette.urls, app_css_hash=datasette.app_css_hash(), menu_links=lambda: [])
     return Response.html(await template.render_async(context), status=status, headers=headers)
