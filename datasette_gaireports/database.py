@@ -239,6 +239,8 @@ def report_row(rep: ParsedReport, aid: str | None) -> dict:
         or None,
         "agency_confidence": rep.agency.confidence if aid and rep.agency else None,
         "title": rep.meta.title or None,
+        "index_no": rep.meta.index_no,
+        "doc_no": rep.meta.doc_no,
         "sha256": rep.sha256,
         "bytes": rep.size,
         "encoding": rep.encoding or None,

@@ -74,6 +74,8 @@ def report_object(db: sqlite_utils.Database, rep: dict, families: tuple[Family, 
         "year": rep["year"],
         "format": fmt,
         "published": rep["published"],
+        "index_no": rep.get("index_no"),
+        "doc_no": rep.get("doc_no"),
         "tables": tables,
         "checks": checks,
     }

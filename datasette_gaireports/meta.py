@@ -59,6 +59,10 @@ class Meta:
     agency_evidence: str = ""
     year: int | None = None
     published: str | None = None
+    index_no: str | None = None
+    """索引号, the number of the report in its government's catalogue of information, as the page prints it."""
+    doc_no: str | None = None
+    """文号, the report's document number, as the page prints it."""
 
 
 def find_title(lines: list[str], page_title: str = "") -> str:
@@ -223,7 +227,7 @@ def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
     page_meta = page_meta or {}
     lines = text.splitlines()
     norm_text = normalise(text)
-    meta = Meta()
+    meta = Meta(index_no=page_meta.get("index_no"), doc_no=page_meta.get("doc_no"))
     meta.title = find_title(lines, page_meta.get("title", ""))
     meta.published = find_published(lines, page_meta)
     if meta.title:

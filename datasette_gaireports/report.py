@@ -18,11 +18,12 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.1"
+PARSER_VERSION = "1.2"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
-and archives named)."""
+and archives named; 1.2: the page's 索引号 and 文号 kept, its labels read spaced out for alignment (``索 引 号``,
+``文　　号``) and in ``|``-separated rows, 发文日期 read as a publication date)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

@@ -246,6 +246,9 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                   "high (printed in the title or text), medium (a bare place completed, or the page's publisher), "
                   "low (inferred from the text), none (placeholder)", enum=CONFIDENCES),
                 S("title", "标题", "Report title as printed"),
+                S("index_no", "索引号", "The report's number in its government's catalogue of information (索引号), "
+                  "as its page prints it"),
+                S("doc_no", "文号", "The report's document number (文号), as its page prints it"),
                 S("sha256", "SHA-256", "sha256 of the source file's bytes", required=True),
                 I("bytes", "字节数", "Size of the source file in bytes", required=True, minimum=0),
                 S("encoding", "编码", "Text encoding the file was decoded with"),

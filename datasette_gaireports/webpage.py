@@ -21,7 +21,7 @@ from .text import count_left, normalise
 FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("index_no", ("索引号",)),
     ("publisher", ("发布机构", "发文机关", "发布单位", "公开单位", "信息来源", "来源")),
-    ("published", ("发布日期", "发布时间", "公开日期", "成文日期")),
+    ("published", ("发布日期", "发布时间", "公开日期", "发文日期", "成文日期")),
     ("doc_no", ("文号", "发文字号")),
     ("title", ("名称", "标题")),
 )
@@ -43,7 +43,9 @@ LINK_SHARE = 0.5
 MAX_FIELD = 80
 
 _LABELS = sorted({label for _key, labels in FIELDS for label in labels} | set(OTHER_LABELS), key=len, reverse=True)
-_FIELD = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]?\s*")
+_FIELD = re.compile(r"(" + "|".join(r"\s*".join(label) for label in _LABELS) + r")[\s:：|｜]*")
+"""A label, its characters perhaps spaced out to align a block (``索 引 号``, ``文　　号``), then what sets its
+value apart: spaces, a colon, or the ``|`` of a dumped table row."""
 _FIRST = frozenset(label[0] for label in _LABELS)
 """The characters a label starts with: a text starting otherwise is no field (a cheaper test than the pattern)."""
 _KEY_OF = {label: key for key, labels in FIELDS for label in labels}
@@ -66,7 +68,7 @@ def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
             continue
         matches = list(_FIELD.finditer(frag))
         for k, m in enumerate(matches):
-            label = m[1]
+            label = "".join(m[1].split())
             if label not in _KEY_OF:
                 continue
             end = matches[k + 1].start() if k + 1 < len(matches) else len(frag)
@@ -95,14 +97,25 @@ def _fragments(root: etree._Element) -> list[str]:
     return out
 
 
-_VALUE_END = re.compile(r"\s{2,}|\u3000")
+_VALUE_END = re.compile(r"\s{2,}|\u3000|[|｜]")
+NO_VALUE = frozenset({"无", "暂无", "空", "-", "－", "—", "/", "／"})
+"""What a page prints in a field it has no value for (``文号：无``)."""
+SHAPES = {
+    "index_no": re.compile(r"(?=[^\d]*\d)[0-9A-Za-z][0-9A-Za-z/_.-]*"),
+    "doc_no": re.compile(r".*(?:\d\s*号|[〔\[【(（]\s*\d{4}\s*[〕\]】)）].*)"),
+}
+"""What a 索引号 (letters, digits, ``/``, ``-``) and a 文号 (``泰政办〔2018〕12号``) look like: a field left empty
+takes the next text on the page as its value, which is no such number."""
 
 
 def _clean_value(key: str, value: str) -> str | None:
     value = _VALUE_END.split(value.strip(), 1)[0].strip(" :：")
     if key != "title":
         value = value.split(" ")[0] if key in ("index_no", "publisher") else value
-    if not value:
+    if not value or value in NO_VALUE:
+        return None
+    shape = SHAPES.get(key)
+    if shape is not None and not shape.fullmatch(value):
         return None
     if key == "published":
         return iso_date(value)

@@ -46,7 +46,21 @@ class PageMeta:
     """ISO date of publication on the site."""
     index_no: str
     doc_no: str
+    """The document number, or what the page prints without one (``无``, nothing)."""
     category: str
+
+    @property
+    def fields(self) -> dict[str, str | None]:
+        """The 索引号 and 文号 as the build should read them from the page (no 文号 where it prints 无)."""
+        return {"index_no": self.index_no, "doc_no": self.doc_no if self.doc_no not in ("", "无") else None}
+
+
+def spaced_label(label: str, rng: random.Random) -> str:
+    """A label of two or three characters spaced out to the width of four, as a page aligns its metadata
+    block (``文　　号``, ``索 引 号``)."""
+    if len(label) == 2:
+        return label[0] + rng.choice(("\u3000", "  ", "&nbsp;&nbsp;")) + label[1]
+    return rng.choice((" ", "\u3000", "&nbsp;")).join(label) if len(label) == 3 else label
 
 
 @dataclass

@@ -137,6 +137,11 @@ def published(rep: Report, data: bytes, suffix: str, notes: list[str]) -> str:
     return rep.doc.signed
 
 
+def page_fields(rep: Report, suffix: str, notes: list[str]) -> dict[str, str | None]:
+    """The 索引号 and 文号 of the page (a web page, or a text dump of one) as the build should read them."""
+    return rep.doc.page.fields if suffix.startswith(".htm") or "page_dump" in notes else {}
+
+
 def generate_one(
     index: int, fmt: str, rendering: str, rng: random.Random, taken: dict[str, set[int]] | None = None
 ) -> Generated:
@@ -180,6 +185,7 @@ def generate_one(
         "year": year,
         "format": truth_fmt,
         "published": published(rep, data, suffix, notes),
+        **page_fields(rep, suffix, notes),
         "tables": _tables(rep.truth_values, truth_fmt),
         "checks_fail": checks_fail(rep, truth_fmt),
         "template": fmt,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import random
 
-from .document import Doc, Para, Table
+from .document import Doc, Para, Table, spaced_label
 from .grids import Grid, GridCell
 from .styles import Style
 
@@ -173,11 +173,13 @@ def _meta_block(doc: Doc, rng: random.Random) -> str:
     date = pm.published if rng.random() < 0.6 else pm.published.replace("-", "年", 1).replace("-", "月") + "日"
     fields = [("索引号", pm.index_no), ("主题分类", pm.category),
               (rng.choice(("发布机构", "发文机关", "信息来源")), pm.publisher),
-              (rng.choice(("发布日期", "发布时间")), date), ("名称", doc.title), ("文号", pm.doc_no)]
+              (rng.choice(("发布日期", "发布时间", "发文日期")), date), ("名称", doc.title), ("文号", pm.doc_no)]
     if rng.random() < 0.3:
         fields.insert(3, ("成文日期", doc.signed))
     if rng.random() < 0.2:
         fields.append(("有效性", "有效"))
+    if rng.random() < 0.3:
+        fields = [(spaced_label(k, rng), v) for k, v in fields]
     kind = rng.choice(("table", "div", "ul"))
     if kind == "table":
         cells = "".join(

@@ -22,6 +22,14 @@ from .styles import Style, split_point
 def _chrome_head(doc: Doc, rng: random.Random) -> list[str]:
     pm = doc.page
     y, m, d = pm.published.split("-")
+    if rng.random() < 0.3:  # the page's metadata table dumped as | rows, its labels spaced out to align them
+        return [
+            f"{pm.site}",
+            "首页 | 政务公开 | 政务服务 | 互动交流 | 走进本地",
+            f"索 引 号 | {pm.index_no} | 分 类 | {pm.category} |",
+            f"发布机构 | {pm.publisher} | 发文日期 | {pm.published} |",
+            f"文 号 | {pm.doc_no} | 有 效 性 | 有效 |",
+        ]
     return [
         f"{pm.site}",
         "首页 | 政务公开 | 政务服务 | 互动交流 | 走进本地",

@@ -3,7 +3,8 @@
 Truth is read from a folder (recursively) of ``.json`` files, each holding one
 truth object or a list of them (the seeds' ``seeds.gold.json`` names its
 source ``file``), or ``.jsonl`` files. An object carries ``source``/``file``,
-``agency``, ``year``, ``format``, optionally ``published``, ``tables`` in the
+``agency``, ``year``, ``format``, optionally ``published`` and the page's
+``index_no`` and ``doc_no`` (:data:`OPTIONAL_FIELDS`), ``tables`` in the
 export's shape, and ``checks_fail`` (the rule instances that must fail).
 """
 
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 META_FIELDS = ("agency", "year", "format")
+OPTIONAL_FIELDS = ("published", "index_no", "doc_no")
+"""Fields scored only where the truth holds them (the page's 索引号 and 文号 only where there is a page)."""
 
 
 def load_truth(folder: str | Path) -> dict[str, dict[str, Any]]:
@@ -58,8 +61,9 @@ class Tally:
     cells: int = 0
     cells_right: int = 0
     meta: Counter = field(default_factory=Counter)
-    published: int = 0
-    published_right: int = 0
+    optional: Counter = field(default_factory=Counter)
+    """Reports whose truth holds each of :data:`OPTIONAL_FIELDS`."""
+    optional_right: Counter = field(default_factory=Counter)
     expected_fails: int = 0
     found_fails: int = 0
     agreed_fails: int = 0
@@ -102,18 +106,19 @@ def score_report(truth: dict[str, Any], got: dict[str, Any] | None) -> tuple[dic
         meta[f] = truth.get(f) == got.get(f)
         if not meta[f]:
             mistakes.append(f"{src}: {f}: want {truth.get(f)!r}, got {got.get(f)!r}")
-    pub = None
-    if "published" in truth:
-        pub = truth["published"] == got.get("published")
-        if not pub:
-            mistakes.append(f"{src}: published: want {truth['published']!r}, got {got.get('published')!r}")
+    optional = {}
+    for f in OPTIONAL_FIELDS:
+        if f in truth:
+            optional[f] = truth[f] == got.get(f)
+            if not optional[f]:
+                mistakes.append(f"{src}: {f}: want {truth[f]!r}, got {got.get(f)!r}")
     want_f = {(c["rule"], c["scope"]) for c in truth.get("checks_fail", [])}
     got_f = _fails(got.get("checks", []))
     for rule, scope in sorted(want_f ^ got_f):
         side = "expected, not found" if (rule, scope) in want_f else "found, not expected"
         mistakes.append(f"{src}: check {rule} {scope!r}: failing {side}")
     counts = {
-        "cells": len(keys), "cells_right": right, "meta": meta, "published": pub,
+        "cells": len(keys), "cells_right": right, "meta": meta, "optional": optional,
         "expected_fails": len(want_f), "found_fails": len(got_f), "agreed_fails": len(want_f & got_f),
         "checks_exact": want_f == got_f,
     }
@@ -126,9 +131,9 @@ def _add(t: Tally, c: dict[str, Any]) -> None:
     t.cells_right += c["cells_right"]
     for f, ok in c["meta"].items():
         t.meta[f] += ok
-    if c["published"] is not None:
-        t.published += 1
-        t.published_right += c["published"]
+    for f, ok in c["optional"].items():
+        t.optional[f] += 1
+        t.optional_right[f] += ok
     t.expected_fails += c["expected_fails"]
     t.found_fails += c["found_fails"]
     t.agreed_fails += c["agreed_fails"]
@@ -160,8 +165,9 @@ def lines(s: Score, show: int = 20) -> Iterator[str]:
     yield f"cell accuracy: {t.pct(t.cells_right, t.cells)}"
     for f in META_FIELDS:
         yield f"{f} accuracy: {t.pct(t.meta[f], t.reports)}"
-    if t.published:
-        yield f"published accuracy: {t.pct(t.published_right, t.published)}"
+    for f in OPTIONAL_FIELDS:
+        if t.optional[f]:
+            yield f"{f} accuracy: {t.pct(t.optional_right[f], t.optional[f])}"
     yield (f"failing rule instances: expected {t.expected_fails}, found {t.found_fails}, agreed {t.agreed_fails}; "
            f"reports whose failing rules match exactly: {t.pct(t.reports_checks_exact, t.reports)}")
     yield f"reports entirely right: {t.pct(t.reports_exact, t.reports)}"

@@ -37,7 +37,8 @@ BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules", "ru
 
 REPORT_FIELDS = (
     "report_id", "source", "file_name", "status", "reason", "format", "year", "published", "agency_id",
-    "agency_printed", "agency_source", "title", "sha256", "bytes", "encoding", "reader", "parser_version",
+    "agency_printed", "agency_source", "title", "index_no", "doc_no", "sha256", "bytes", "encoding", "reader",
+    "parser_version",
     "duplicate_of", "check_status", "checks_failed", "checks_incomplete", "anomalies",
 )
 CSV_COLUMNS = (
@@ -343,9 +344,11 @@ def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dic
 
 
 async def _report_row(src: Source, report_id: str) -> dict:
+    have = set(await src.columns("reports"))  # a database of an earlier version lacks the newer fields: null
+    fields = ", ".join(f"r.{quote(f)}" if f in have else f"null as {quote(f)}" for f in REPORT_FIELDS)
     rep = await src.one(
         f"""
-        select {", ".join("r." + quote(f) for f in REPORT_FIELDS)}, r.text, a.name as agency,
+        select {fields}, r.text, a.name as agency,
                f.title as format_title
         from reports r
         left join agencies a on a.agency_id = r.agency_id
