@@ -22,12 +22,13 @@ FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("index_no", ("索引号",)),
     ("publisher", ("发布机构", "发文机关", "发布单位", "公开单位", "信息来源", "来源")),
     ("published", ("发布日期", "发布时间", "公开日期", "发文日期", "成文日期")),
-    ("doc_no", ("文号", "发文字号")),
-    ("title", ("名称", "标题")),
+    ("doc_no", ("文号", "发文字号", "发布文号")),
+    ("title", ("名称", "标题", "信息名称")),
 )
 """Page metadata key → the labels a page prints it under, most telling first."""
 OTHER_LABELS = ("类目名称", "主题分类", "体裁分类", "组配分类", "服务对象", "分类", "废止日期", "有效性", "生成日期",
-                "公开方式", "公开范围", "公开时限", "主题词", "关键词", "浏览次数", "作者", "编审", "字号", "时间")
+                "公开方式", "公开范围", "公开时限", "主题词", "关键词", "主题导航", "内容概述", "浏览次数", "作者", "编审",
+                "字号", "时间")
 """Other labels of metadata blocks: they end the value before them and are not read."""
 HEAD_FIELDS = {"articletitle": "title", "pubdate": "published", "contentsource": "publisher"}
 """``<meta name=…>`` tags of CMS pages → page metadata key (used where the page prints none)."""

@@ -173,7 +173,8 @@ def _meta_block(doc: Doc, rng: random.Random) -> str:
     date = pm.published if rng.random() < 0.6 else pm.published.replace("-", "年", 1).replace("-", "月") + "日"
     fields = [("索引号", pm.index_no), ("主题分类", pm.category),
               (rng.choice(("发布机构", "发文机关", "信息来源")), pm.publisher),
-              (rng.choice(("发布日期", "发布时间", "发文日期")), date), ("名称", doc.title), ("文号", pm.doc_no)]
+              (rng.choice(("发布日期", "发布时间", "发文日期")), date), (rng.choice(("名称", "信息名称")), doc.title),
+              (rng.choice(("文号", "发布文号")), pm.doc_no)]
     if rng.random() < 0.3:
         fields.insert(3, ("成文日期", doc.signed))
     if rng.random() < 0.2:
