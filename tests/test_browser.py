@@ -116,9 +116,11 @@ def test_status_page_narrows_the_failing_list_to_a_place(server, page):
     page.wait_for_url("**prefecture=**")
     assert page.locator("table.gr-failing tbody tr").count() == 2
     assert page.locator("#gr-prefecture").input_value() == "铁岭市"
-    page.select_option("#gr-province", "山东省")
+    page.select_option("#gr-province", "山东省")  # another province: its prefectures are offered anew
+    assert page.locator("#gr-prefecture").input_value() == "" and page.locator("#gr-prefecture").is_disabled()
     page.get_by_role("button", name="筛选 Filter").click()
     page.wait_for_url("**%E5%B1%B1%E4%B8%9C**")
+    assert "prefecture" not in page.url
     assert page.locator("table.gr-failing").count() == 0
     assert page.get_by_text("没有符合条件的未通过检查").is_visible()
     page.get_by_role("link", name="清除").click()

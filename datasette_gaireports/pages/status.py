@@ -453,6 +453,7 @@ async def status_context(datasette, request, sources: list[Source], database: st
             "size": size,
             "filters": filters,
             "options": options,
+            "places": list(PLACES),
             "prev_url": here + _query({**base, "page": page - 1}) + "#failing" if page > 1 else None,
             "next_url": here + _query({**base, "page": page + 1}) + "#failing" if page < pages else None,
             "csv_url": urls.failing(database, "csv") + _query(filters.params()),
