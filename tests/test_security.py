@@ -85,7 +85,8 @@ H = {
         (
             "agency.name", "agency.name2", "agency.printed1", "agency.printed2", "agency.province", "agency.level",
             "report.title", "report.reason", "report.published", "report.encoding", "report.reader",
-            "report.index_no", "report.doc_no", "report.agency_printed", "report.agency_source", "report.unparsed_reason", "report.check_status",
+            "report.index_no", "report.doc_no", "report.agency_printed", "report.agency_source",
+            "report.unparsed_reason", "report.check_status",
             "rule.description_zh", "rule.description_en", "rule.formula", "rule.family",
             "format.title", "check.note", "cell.unit", "cell.position", "cell.flag", "legacy.sentence",
             "requests.label", "text.line",
@@ -150,7 +151,8 @@ def make_hostile_db(folder: Path, db: Path) -> None:
             "update reports set title = ?, reason = ?, published = ?, encoding = ?, reader = ?, index_no = ?,"
             " doc_no = ?, agency_printed = ?, agency_source = ?, text = text || ? where report_id = ?",
             [H["report.title"], H["report.reason"], H["report.published"], H["report.encoding"], H["report.reader"],
-             H["report.index_no"], H["report.doc_no"], H["report.agency_printed"], H["report.agency_source"], "\n" + H["text.line"] + "\n" + SCRIPT, report_id],
+             H["report.index_no"], H["report.doc_no"], H["report.agency_printed"], H["report.agency_source"],
+             "\n" + H["text.line"] + "\n" + SCRIPT, report_id],
         )
     conn.execute(
         "update reports set reason = ?, check_status = ? where report_id = ?",
@@ -350,8 +352,9 @@ def test_report_page_is_inert(served, hostile):
     soup = assert_inert(html, "report")
     for key in (
         "agency.name", "report.title", "report.reason", "report.published", "report.encoding", "report.reader",
-        "report.index_no", "report.doc_no", "report.agency_printed", "report.agency_source", "format.title", "check.note", "rule.description_zh",
-        "rule.description_en", "cell.unit", "cell.position", "cell.flag", "text.line",
+        "report.index_no", "report.doc_no", "report.agency_printed", "report.agency_source", "format.title",
+        "check.note", "rule.description_zh", "rule.description_en", "cell.unit", "cell.position", "cell.flag",
+        "text.line",
     ):
         assert shown(html, H[key]), key
     for raw in CELL_RAWS.values():
