@@ -8,7 +8,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, overload
 from urllib.parse import quote as url_quote
@@ -52,6 +52,8 @@ class Source:
     name: str
     db: Database
     tables: frozenset[str]
+    _columns: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    """Columns of the tables read so far: a Source lives for one request, and the pages ask often."""
 
     async def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[dict]:
         """Run a read query, returning the rows as dicts."""
@@ -62,10 +64,13 @@ class Source:
         rows = await self.rows(sql, params)
         return rows[0] if rows else None
 
-    async def columns(self, table: str) -> list[str]:
+    async def columns(self, table: str) -> frozenset[str]:
+        """The columns of ``table`` (none where the database lacks it: one of an earlier version), read once."""
         if table not in self.tables:
-            return []
-        return await self.db.table_columns(table)
+            return frozenset()
+        if table not in self._columns:
+            self._columns[table] = frozenset(await self.db.table_columns(table))
+        return self._columns[table]
 
 
 def best_report(reports: list[dict]) -> dict:

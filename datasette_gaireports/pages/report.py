@@ -343,7 +343,7 @@ def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dic
 
 
 async def _report_row(src: Source, report_id: str) -> dict:
-    have = set(await src.columns("reports"))  # a database of an earlier version lacks the newer fields: null
+    have = await src.columns("reports")  # a database of an earlier version lacks the newer fields: null
     fields = ", ".join(f"r.{quote(f)}" if f in have else f"null as {quote(f)}" for f in REPORT_FIELDS)
     rep = await src.one(
         f"""

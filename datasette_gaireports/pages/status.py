@@ -185,8 +185,8 @@ async def rule_counts(src: Source) -> dict[str, dict]:
 async def dimensions(src: Source) -> list[tuple[str, str, str, str]]:
     """(key, SQL expression, Chinese title, English title) of each breakdown this database supports."""
     dims = [("year", "r.year", "年度", "Year"), ("format", "r.format", "格式", "Format")]
-    report_cols = set(await src.columns("reports"))
-    agency_cols = set(await src.columns("agencies"))
+    report_cols = await src.columns("reports")
+    agency_cols = await src.columns("agencies")
     titles = set()
     for col, zh, en in OPTIONAL_DIMENSIONS:
         if zh in titles:
@@ -242,7 +242,7 @@ async def _kept_list(src: Source, filters: Filters) -> bool:
     a filter by the body needs them), not from ``checks``."""
     if not summarised(src, FAILING_TABLES):
         return False
-    return not filters.by_body or set(FAILING_REGION_FILTERS) <= set(await src.columns("failing_checks"))
+    return not filters.by_body or set(FAILING_REGION_FILTERS) <= await src.columns("failing_checks")
 
 
 async def failing_count(src: Source, filters: Filters) -> int:
@@ -276,7 +276,7 @@ async def _failing_slice(src: Source, filters: Filters, limit: int, offset: int,
         if not clauses:
             after, offset = after + offset, 0
         clauses.append("position > ?")
-        kept = set(await src.columns("failing_checks"))
+        kept = await src.columns("failing_checks")
         body = ", ".join(name if name in kept else f"null as {name}" for name in FAILING_REGION_FILTERS)
         return await src.rows(
             f"""
@@ -513,9 +513,9 @@ FILTER_LABELS = {
 async def _body_options(src: Source, filters: Filters) -> dict[str, list[str]]:
     """The provinces and levels of the bodies of one database, the prefectures of the chosen province, and the
     counties of the chosen prefecture of the chosen province."""
-    columns = set(await src.columns("agencies"))
+    columns = await src.columns("agencies")
     out: dict[str, list[str]] = {}
-    kept = AGENCY_SUMMARY if {"province", "level"} <= set(await src.columns(AGENCY_SUMMARY)) else "agencies"
+    kept = AGENCY_SUMMARY if {"province", "level"} <= await src.columns(AGENCY_SUMMARY) else "agencies"
     for name in ("province", "level"):
         if name in columns:
             rows = await src.rows(f"select distinct {name} as v from {kept} where {name} is not null")
