@@ -14,6 +14,8 @@ from datasette_gaireports.build import build
 from datasette_gaireports.export import iter_export
 from datasette_gaireports.webpage import fields
 
+from .conftest import report_ids
+
 INDEX_NO = "014416330/2018-04736"
 DOC_NO = "泰政办〔2018〕12号"
 TITLE = "泰州市人民政府2017年政府信息公开工作年度报告"
@@ -93,10 +95,6 @@ def test_the_export_carries_the_page_metadata(built):
                                              "index_no", "doc_no"]
 
 
-def _report_id(db, source: str) -> str:
-    return sqlite_utils.Database(db).execute("select report_id from reports where source = ?", [source]).fetchone()[0]
-
-
 def _dd(html: str, term: str) -> str | None:
     m = re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", html)
     return m[1] if m else None
@@ -106,12 +104,12 @@ def _dd(html: str, term: str) -> str | None:
 async def test_the_report_page_shows_the_page_metadata(built):
     ds = Datasette([str(built)])
     name = built.stem
-    page = f"/{name}/-/gaireports/report/{_report_id(built, 'page.html')}"
+    page = f"/{name}/-/gaireports/report/{report_ids(built)['page.html']}"
     html = (await ds.client.get(page)).text
     assert (_dd(html, "索引号"), _dd(html, "文号")) == (INDEX_NO, DOC_NO)
     data = (await ds.client.get(page + ".json")).json()
     assert (data["report"]["index_no"], data["report"]["doc_no"]) == (INDEX_NO, DOC_NO)
-    dump = (await ds.client.get(f"/{name}/-/gaireports/report/{_report_id(built, 'dump.txt')}")).text
+    dump = (await ds.client.get(f"/{name}/-/gaireports/report/{report_ids(built)['dump.txt']}")).text
     assert (_dd(dump, "索引号"), _dd(dump, "文号")) == (INDEX_NO, None), "no 文号 row where the page has none"
 
 
@@ -124,7 +122,7 @@ async def test_a_database_of_an_earlier_version_still_shows_its_reports(built, t
         conn.execute("alter table reports drop column index_no")
         conn.execute("alter table reports drop column doc_no")
     ds = Datasette([str(db)])
-    page = f"/earlier/-/gaireports/report/{_report_id(db, 'page.html')}"
+    page = f"/earlier/-/gaireports/report/{report_ids(db)['page.html']}"
     r = await ds.client.get(page)
     assert r.status_code == 200 and _dd(r.text, "发布日期") == "2018-02-28" and _dd(r.text, "索引号") is None
     assert (await ds.client.get(page + ".json")).json()["report"]["index_no"] is None

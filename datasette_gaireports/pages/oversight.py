@@ -78,8 +78,7 @@ async def overseen(datasette, src: Source, agency: dict, own_years: list[int]) -
     """The overseen bodies by group, each with its report's check status for every year; None where the body
     oversees none, or none the database holds."""
     groups = tiers(agency)
-    columns = await src.columns("agencies")
-    if not groups or not set(PLACES) <= columns:
+    if not groups or not set(PLACES) <= await src.columns("agencies"):
         return None
     urls = Urls(datasette)
     out: list[Group] = []
