@@ -471,6 +471,11 @@ def test_the_socket_named_after_a_profile_is_the_one_libreoffice_makes(tmp_path)
     (pipe, *_) = office.ipc_pipes(url)
     cmd = [office.soffice() or "soffice", f"-env:UserInstallation={url}", "--headless", "--norestore"]
     env = {**os.environ, "TMPDIR": str(tmp_path)}
+    # A first start makes the profile and restarts itself, its socket gone for a moment: make it first, so the
+    # socket seen below is the one the process killed holds.
+    subprocess.run([*cmd, "--terminate_after_init"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                   timeout=120, check=False)
+    assert not pipe.exists(), "a LibreOffice that ends by itself removes its socket"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     try:
