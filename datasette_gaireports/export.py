@@ -76,6 +76,8 @@ def report_object(db: sqlite_utils.Database, rep: dict, families: tuple[Family, 
         "published": rep["published"],
         "index_no": rep.get("index_no"),
         "doc_no": rep.get("doc_no"),
+        "attachments": json.loads(rep["attachments"]) if rep.get("attachments") else [],
+        "images": json.loads(rep["images"]) if rep.get("images") else [],
         "tables": tables,
         "checks": checks,
     }

@@ -12,6 +12,7 @@ import re
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from urllib.parse import urlsplit
 
 from .hookspecs import hookimpl
 from .readers import Document, Unreadable, read_bytes
@@ -28,16 +29,18 @@ def is_mhtml(data: bytes) -> bool:
     return bool(_MIME.search(head) and _PAGE_TYPE.search(head))
 
 
-def page_part(data: bytes) -> bytes:
-    """The bytes of the saved page's HTML (its transfer encoding undone), or :class:`Unreadable`."""
+def page_part(data: bytes) -> tuple[bytes, str | None]:
+    """The bytes of the saved page's HTML (its transfer encoding undone) and the page's address where the file
+    names it (``Content-Location``), or :class:`Unreadable`."""
     message = BytesParser(policy=policy.default).parsebytes(data)
     if not isinstance(message, EmailMessage):
         raise Unreadable("a web page saved as one file (MHTML) that cannot be read as a MIME message")
     part = message.get_body(preferencelist=("html",))
     payload = part.get_payload(decode=True) if part is not None else None
-    if not isinstance(payload, bytes) or not payload.strip():
+    if part is None or not isinstance(payload, bytes) or not payload.strip():
         raise Unreadable("a web page saved as one file (MHTML) with no HTML part")
-    return payload
+    location = part.get("Content-Location") or message.get("Snapshot-Content-Location")
+    return payload, str(location).strip() if location else None
 
 
 @hookimpl
@@ -46,6 +49,9 @@ def gaireports_read(data: bytes, path: str):
     decoded by evidence, as any page is, whatever charset its header claims."""
     if not is_mhtml(data):
         return None
-    doc: Document = read_bytes(page_part(data))
+    html, location = page_part(data)
+    doc: Document = read_bytes(html)
     doc.reader = f"mhtml ({doc.reader})"
+    if location and urlsplit(location).scheme in ("http", "https"):
+        doc.resolve_links(location)
     return doc

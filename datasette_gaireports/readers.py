@@ -20,15 +20,21 @@ from .values import parse_value
 from .webpage import (
     MAX_FIELD,
     CellTexts,
+    Link,
+    body_images,
     cell_text,
     content_root,
+    document_links,
     drop_chrome_tags,
     drop_link_lists,
     fields,
     figure_tables,
     hold_out,
     measure,
+    page_base,
     page_meta,
+    resolve,
+    text_root,
 )
 
 # Characters frequent in Chinese government prose; decoding candidates are scored by them.
@@ -85,6 +91,16 @@ class Document:
     """Metadata the page printed around the report body: ``index_no`` (索引号), ``publisher``
     (发布机构), ``published`` (发布日期, an ISO date), ``doc_no`` (文号), ``title`` (名称, the
     headline or the page's ``<title>``)."""
+    attachments: list[Link] = field(default_factory=list)
+    """(address, text) of the documents the page links (PDF, Word, spreadsheets, archives)."""
+    images: list[str] = field(default_factory=list)
+    """Addresses of the images in the report's body (page furniture left out)."""
+
+    def resolve_links(self, base: str | None) -> None:
+        """Make the addresses of attachments and images absolute against ``base`` (the page's address,
+        where a saved page names it)."""
+        self.attachments = [(resolve(href, base), text) for href, text in self.attachments]
+        self.images = [resolve(src, base) for src in self.images]
 
 
 _NOT_COMMON = re.compile("[^" + "".join(sorted(_COMMON)) + "]+")
@@ -285,13 +301,17 @@ def read_html(text: str, encoding: str) -> Document:
     figures = figure_tables(root, texts)
     aside = hold_out(root, figures)  # report tables hold no page metadata and are no chrome
     meta = page_meta(root)
+    base = page_base(root)
     drop_chrome_tags(root, texts)
     for table in aside.values():
         drop_chrome_tags(table, texts)
     body = root.find("body")
     body = body if body is not None else root
     shape = measure(body, figures.difference(aside.values()).union(aside), aside)
-    main = content_root(body, shape)
+    text_main = text_root(body, shape)
+    main = content_root(body, shape, text_main)
+    attachments = document_links(body, text_main, base)  # often in a block beside the report's
+    images = body_images(main, base)
     drop_link_lists(main, shape)
     grids: list[list[list[GridCell]]] = []
     for table in list(main.iter("table")):
@@ -333,4 +353,4 @@ def read_html(text: str, encoding: str) -> Document:
         if line:
             lines.append(line)
             tokens.append(Token(line, len(lines), f"text line {len(lines)}"))
-    return Document("\n".join(lines), tokens, encoding, "html", meta)
+    return Document("\n".join(lines), tokens, encoding, "html", meta, attachments, images)

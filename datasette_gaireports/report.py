@@ -18,12 +18,13 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.2"
+PARSER_VERSION = "1.3"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
 and archives named; 1.2: the page's 索引号 and 文号 kept, its labels read spaced out for alignment (``索 引 号``,
-``文　　号``) and in ``|``-separated rows, 发文日期 read as a publication date)."""
+``文　　号``) and in ``|``-separated rows, 发文日期 read as a publication date; 1.3: the documents a page links
+and the images in its body kept, and noted where the standard tables are missing)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
@@ -47,6 +48,10 @@ class ParsedReport:
     families: tuple[str, ...] = ()
     agency: Agency | None = None
     """Set after parsing, once per build (see :func:`.finish.identify_agencies`)."""
+    attachments: list[tuple[str, str]] = field(default_factory=list)
+    """(address, text) of the documents the report's page links."""
+    images: list[str] = field(default_factory=list)
+    """Addresses of the images in the report's body."""
 
     @property
     def file_name(self) -> str:
@@ -106,6 +111,29 @@ def parse_document(
     )
 
 
+def elsewhere_note(doc: Document, fmt: str | None, present: tuple[str, ...], families: tuple[Family, ...]) -> str:
+    """Where a page lacks standard tables its format prints (or has none at all) and shows images or links
+    documents, a note saying the tables may be there."""
+    if not (doc.images or doc.attachments):
+        return ""
+    expected = [f for f in families if fmt in f.formats] if fmt not in (None, "prose") else []
+    missing = [f.table_no for f in expected if f.name not in present]
+    if expected and not missing:
+        return ""
+    what = f"table{'s' if len(missing) > 1 else ''} {'、'.join(missing)} not found" if missing else "no standard table found"
+    where = []
+    if doc.images:
+        n = len(doc.images)
+        where.append(f"the page shows {n} image{'s' if n > 1 else ''} in the report's body "
+                     f"(tables printed as images need OCR)")
+    if doc.attachments:
+        names = ", ".join(text or href.rsplit("/", 1)[-1] for href, text in doc.attachments[:3])
+        more = f" and {len(doc.attachments) - 3} more" if len(doc.attachments) > 3 else ""
+        where.append(f"it links {len(doc.attachments)} document{'s' if len(doc.attachments) > 1 else ''} "
+                     f"({names}{more}), which may hold them")
+    return f"{what}; {' and '.join(where)}"
+
+
 def parse_file(
     data: bytes,
     source: str,
@@ -127,11 +155,14 @@ def parse_file(
         rep.reason = f"{source}: could not be parsed ({type(exc).__name__}: {exc}); please report this file"
         return rep
     rep.meta, rep.format, rep.cells, rep.families = meta, fmt, cells, present
+    rep.attachments, rep.images = doc.attachments, doc.images
+    elsewhere = elsewhere_note(doc, fmt, present, families)
     if fmt is None:
-        rep.reason = f"{source}: {reason}"
+        rep.reason = f"{source}: {reason}" + (f"; {elsewhere}" if elsewhere else "")
         return rep
     rep.status = "parsed"
     notes = [reason] if reason else []
+    notes += [elsewhere] if elsewhere else []
     notes += [note for note in (spam_note(doc.text),) if note]
     notes += [f"{c.flag} at {c.position}: {c.raw!r} ({c.family} {c.cell})" for c in cells if c.anomaly]
     if not meta.agency:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -308,9 +309,9 @@ def _weights(
     return plain, total
 
 
-def content_root(body: etree._Element, shape: Shape) -> etree._Element:
-    """The element holding the report: the deepest with most of the page's text outside links,
-    widened until it holds every table of figures on the page (``shape``: :func:`measure` of ``body``)."""
+def text_root(body: etree._Element, shape: Shape) -> etree._Element:
+    """The deepest element holding most of the page's text outside links (``shape``: :func:`measure` of
+    ``body``)."""
     plain = shape.plain
     whole = plain.get(body, 0)
     node = body
@@ -319,6 +320,13 @@ def content_root(body: etree._Element, shape: Shape) -> etree._Element:
         if child is None or not whole:
             break
         node = child
+    return node
+
+
+def content_root(body: etree._Element, shape: Shape, node: etree._Element | None = None) -> etree._Element:
+    """The element holding the report: :func:`text_root` (or ``node``, found by it), widened until it holds
+    every table of figures on the page (``shape``: :func:`measure` of ``body``)."""
+    node = text_root(body, shape) if node is None else node
     while node is not body and not all(_inside(t, node) for t in shape.figure_tables):
         node = node.getparent()
     return node
@@ -346,3 +354,103 @@ def drop_link_lists(root: etree._Element, shape: Shape) -> None:
         if links and links >= LINK_SHARE * total[el]:
             gone.update(el.iter())
             _drop(el)
+
+
+DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|rtf|odt|ods|zip|rar|7z)(?=$|[?&#;\s])", re.I)
+"""A link to a document, by its address (``/uploadfiles/2021年报.pdf``, ``downfile.jsp?filename=a.docx&id=3``)
+or by its text (``2021年度报告.pdf``): where a page holds no standard table, the report is often in it."""
+DECORATION = re.compile(
+    r"icon|logo|share|qrcode|qr_?code|ewm|erweima|weixin|wechat|weibo|print|close|arrow|spacer|blank|bullet|"
+    r"(?:^|[/_.-])(?:dot|line|bg|top|btn)[/_.-]", re.I
+)
+"""Image addresses of page furniture (icons, logos, share and QR-code badges, bullets, buttons), not of a report."""
+MIN_IMAGE_SIDE = 60
+"""An image whose page declares it narrower or lower than this (pixels) is furniture, not a table."""
+MAX_LINK_TEXT = 200
+ATTACHMENT_LABEL = re.compile(r"附\s*件|附\s*表")
+LABEL_REACH = 3
+LABEL_CHARS = 300
+"""A document link outside the report's element is an attachment of the report where one of its nearest
+:data:`LABEL_REACH` ancestors with at most :data:`LABEL_CHARS` characters of text says 附件 or 附表 (``附件：``,
+``相关附件``); a column's list of downloads is not."""
+Link = tuple[str, str]
+"""(address, text) of a link to a document."""
+
+
+def page_base(root: etree._Element) -> str | None:
+    """The page's own address, where it names one (``<base href>``, ``<link rel=canonical>``, ``og:url``):
+    relative links are resolved against it."""
+    for path, attr in ((".//base[@href]", "href"), (".//link[@rel='canonical']", "href"),
+                       (".//meta[@property='og:url']", "content")):
+        el = root.find(path)
+        url = (el.get(attr) or "").strip() if el is not None else ""
+        if urlsplit(url).scheme in ("http", "https"):
+            return url
+    return None
+
+
+def resolve(href: str, base: str | None) -> str:
+    """``href`` made absolute against ``base`` where there is one (else as the page wrote it)."""
+    if not base or href.startswith("data:"):
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:  # an address urljoin cannot split (an unbalanced IPv6 bracket)
+        return href
+
+
+def _labelled(a: etree._Element) -> bool:
+    for reach, el in enumerate(a.iterancestors()):
+        if reach == LABEL_REACH:
+            break
+        text = _text_of(el)
+        if len(text) > LABEL_CHARS:
+            break
+        if ATTACHMENT_LABEL.search(text):
+            return True
+    return False
+
+
+def document_links(root: etree._Element, main: etree._Element, base: str | None = None) -> list[Link]:
+    """(address, text) of the report's attachments: each link under ``root`` to a document
+    (:data:`DOCUMENT_LINK`) inside the report's text ``main`` (:func:`text_root`) or labelled as an attachment
+    (:data:`ATTACHMENT_LABEL`), in page order, once per address (with the first text given it)."""
+    found: dict[str, str] = {}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        raw = (a.text or "") if len(a) == 0 else _text_of(a)
+        if not (DOCUMENT_LINK.search(href) or DOCUMENT_LINK.search(raw)):
+            continue
+        text = normalise(" ".join(raw.split()))[:MAX_LINK_TEXT]
+        if not (_inside(a, main) or ATTACHMENT_LABEL.search(text) or _labelled(a)):
+            continue
+        url = resolve(href, base)
+        if not found.get(url):
+            found[url] = text
+    return list(found.items())
+
+
+def _side(value: str | None) -> int | None:
+    digits = re.match(r"\s*(\d+)\s*(?:px)?\s*$", value or "")
+    return int(digits[1]) if digits else None
+
+
+def body_images(root: etree._Element, base: str | None = None) -> list[str]:
+    """The addresses of the images under ``root`` that may show part of a report: not inside a link, not page
+    furniture (:data:`DECORATION`, :data:`MIN_IMAGE_SIDE`); an inline image by its ``data:`` type alone."""
+    out: list[str] = []
+    for img in root.iter("img"):
+        src = (img.get("src") or img.get("data-src") or img.get("original") or "").strip()
+        if not src or next(img.iterancestors("a"), None) is not None:
+            continue
+        if src.startswith("data:"):
+            src = src.split(",", 1)[0].split(";", 1)[0]
+        elif DECORATION.search(src.rsplit("/", 1)[-1]):
+            continue
+        sides = [side for side in (_side(img.get("width")), _side(img.get("height"))) if side is not None]
+        if sides and min(sides) < MIN_IMAGE_SIDE:
+            continue
+        out.append(resolve(src, base))
+    return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import opencc
 from ..families import BUILTIN
 from ..layout import Family
 from ..values import Number
-from .document import Report, checks_fail, compose
+from .document import Report, Table, checks_fail, compose
 from .names import draw_agency
 from .render_html import page_html
 from .render_text import render_text
@@ -100,8 +100,20 @@ def layout_of(rendering: str, rng: random.Random) -> str:
     return fixed.get(rendering) or rng.choice(("cells", "pipe", "pipe_lines"))
 
 
-def render(rep: Report, rendering: str, layout: str, style: Style, rng: random.Random) -> tuple[str, bytes, str, list[str]]:
-    """(file suffix, bytes, encoding, rendering notes) of a composed report."""
+@dataclass
+class Rendered:
+    """A composed report as a file, and what its rendering adds to the truth."""
+
+    suffix: str
+    data: bytes
+    encoding: str
+    notes: list[str]
+    links: dict[str, Any] = field(default_factory=dict)
+    """For a web page: the addresses of its attachments and how many images its body shows."""
+
+
+def render(rep: Report, rendering: str, layout: str, style: Style, rng: random.Random) -> Rendered:
+    """A composed report rendered as a file."""
     notes: list[str] = []
     doc = rep.doc
     if layout == "html":
@@ -110,11 +122,14 @@ def render(rep: Report, rendering: str, layout: str, style: Style, rng: random.R
         if rng.random() < 0.2:
             declared = "utf-8" if wanted != "utf-8" else "gb2312"
             notes.append("charset_declared_wrongly")
-        text = page_html(doc, style, rng, declared, images=rendering == "prose_only")
+        images = rendering == "prose_only"
+        text, attachments = page_html(doc, style, rng, declared, images=images)
         if rendering == "html_big5":
             text = _S2T.convert(text)
         data, enc = _encode(text, wanted)
-        return ".html" if rng.random() < 0.7 else ".htm", data, enc, notes
+        shown = sum(1 for b in doc.blocks if isinstance(b, Table)) if images else 0
+        return Rendered(".html" if rng.random() < 0.7 else ".htm", data, enc, notes,
+                        {"attachments": attachments, "images": shown})
     notes.append(f"layout_{layout}")
     chrome = rng.random() < 0.3
     if chrome:
@@ -127,7 +142,7 @@ def render(rep: Report, rendering: str, layout: str, style: Style, rng: random.R
         data, enc = _encode(text, rng.choice(("utf-8", "big5")))
     else:
         data, enc = _encode(text, "gb18030" if rng.random() < 0.3 else "utf-8")
-    return ".txt", data, enc, notes
+    return Rendered(".txt", data, enc, notes)
 
 
 def published(rep: Report, data: bytes, suffix: str, notes: list[str]) -> str:
@@ -176,7 +191,8 @@ def generate_one(
     style = draw_style(rng, layout)
     text_error = fmt != "prose" and rendering != "prose_only" and rng.random() < TEXT_ERROR_SHARE
     rep = compose(fmt, agency, year, style, rng, error, table_text=rendering != "prose_only", text_error=text_error)
-    suffix, data, encoding, notes = render(rep, rendering, layout, style, rng)
+    rendered = render(rep, rendering, layout, style, rng)
+    suffix, data, encoding, notes = rendered.suffix, rendered.data, rendered.encoding, rendered.notes
     name = f"{index:04d}_{fmt}_{rendering}{suffix}"
     truth_fmt = "prose" if rendering == "prose_only" else fmt
     truth = {
@@ -186,6 +202,7 @@ def generate_one(
         "format": truth_fmt,
         "published": published(rep, data, suffix, notes),
         **page_fields(rep, suffix, notes),
+        **rendered.links,
         "tables": _tables(rep.truth_values, truth_fmt),
         "checks_fail": checks_fail(rep, truth_fmt),
         "template": fmt,

@@ -193,15 +193,37 @@ def _meta_block(doc: Doc, rng: random.Random) -> str:
     return "<ul class=\"info-list\">" + "".join(f"<li><label>{k}：</label><em>{esc(v)}</em></li>" for k, v in fields) + "</ul>"
 
 
-def page_html(doc: Doc, style: Style, rng: random.Random, charset: str, images: bool = False) -> str:
-    """The whole page: head, chrome, the metadata block, the report body, and the footer."""
+ATTACHMENT_LABELS = ("附件：", "相关附件：", "附件下载：")
+ATTACHMENT_KINDS = (".pdf", ".docx", ".doc", ".xls", ".wps")
+
+
+def attachment_block(doc: Doc, images: bool) -> tuple[str, list[str]]:
+    """A block of attachments beside the report's body (half the pages whose tables are pictures, a tenth of
+    the others; none otherwise), and the addresses it links. Drawn from a generator of its own, so the rest
+    of the page is as it was without it."""
     pm = doc.page
+    links = random.Random(f"links:{pm.index_no}:{doc.title}")
+    if not (images and links.random() < 0.5 or links.random() < 0.1):
+        return "", []
+    kind, n = links.choice(ATTACHMENT_KINDS), links.randint(10**6, 10**7)
+    href = links.choice((f"/u/cms/www/{pm.published[:4]}{n}{kind}", f"/module/download/downfile.jsp?classid=0&filename={n}{kind}"))
+    label = links.choice(ATTACHMENT_LABELS)
+    return f"<div class=\"fj\"><p>{label}<a href=\"{html.escape(href)}\">{esc(doc.title)}{kind}</a></p></div>\n", [href]
+
+
+def page_html(doc: Doc, style: Style, rng: random.Random, charset: str, images: bool = False) -> tuple[str, list[str]]:
+    """The whole page (head, chrome, the metadata block, the report body, its attachments, and the footer),
+    and the addresses of the report's attachments. The column beside the report links the government's guide
+    (a PDF, no attachment of the report) on some pages."""
+    pm = doc.page
+    attachments, hrefs = attachment_block(doc, images)
+    guide = "<li><a href=\"/zwgk/xxgkzn.pdf\">政府信息公开指南.pdf</a></li>" if len(doc.title) % 3 == 0 else ""
     nav = "".join(f"<li><a href=\"/{i}/\">{n}</a></li>" for i, n in enumerate(NAV))
     related = "".join(
         f"<li><a href=\"/art/{rng.randint(1000, 9999)}.html\">{esc(pm.site)}{y}年政府信息公开工作年度报告</a><span>{y + 1}-01-2{i}</span></li>"
         for i, y in enumerate(range(int(pm.published[:4]) - 3, int(pm.published[:4]) - 1))
     )
-    sidebar = f"<div class=\"left-menu\"><h3>政府信息公开年报</h3><ul>{related}</ul></div>"
+    sidebar = f"<div class=\"left-menu\"><h3>政府信息公开年报</h3><ul>{related}{guide}</ul></div>"
     head_meta = ""
     if rng.random() < 0.5:
         head_meta = (f"<meta name=\"ArticleTitle\" content=\"{html.escape(doc.title)}\">"
@@ -218,7 +240,7 @@ def page_html(doc: Doc, style: Style, rng: random.Random, charset: str, images: 
         "<a href=\"/zwgk/ndbg/\">政府信息公开年报</a></div>\n"
         + _meta_block(doc, rng)
         + f"\n<div class=\"article\"><h1 class=\"title\">{esc(doc.title)}</h1>\n{info}\n"
-        + f"<div id=\"zoom\" class=\"TRS_Editor\">\n{content}\n</div>\n"
+        + f"<div id=\"zoom\" class=\"TRS_Editor\">\n{content}\n</div>\n{attachments}"
         + "<div class=\"share\">分享到：<a href=\"#\">微信</a><a href=\"#\">微博</a><a href=\"#\">QQ空间</a></div>\n"
         + f"<div class=\"prev-next\"><p>上一篇：<a href=\"/art/1.html\">{esc(pm.site)}关于做好防汛工作的通知</a></p>"
         + "<p>下一篇：<a href=\"/art/2.html\">关于公开征求意见的公告</a></p></div>\n"
@@ -238,7 +260,7 @@ def page_html(doc: Doc, style: Style, rng: random.Random, charset: str, images: 
                 f"<tr><td colspan=2>{footer}</td></tr></table>")
     else:
         main = f"{header}\n<div class=\"main\">\n{sidebar}\n<div class=\"right\">{article}</div></div>\n{footer}"
-    return (
+    page = (
         "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">\n"
         f"<html><head>{charset_tag}<title>{esc(title_tag)}</title>{head_meta}"
         "<link rel=\"stylesheet\" href=\"/css/style.css\"><script src=\"/js/jquery.min.js\"></script>"
@@ -246,3 +268,4 @@ def page_html(doc: Doc, style: Style, rng: random.Random, charset: str, images: 
         f"<body>{search}\n{main}\n<!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->\n"
         "<script>var _hmt = _hmt || [];</script></body></html>\n"
     )
+    return page, hrefs

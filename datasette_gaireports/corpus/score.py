@@ -4,7 +4,7 @@ Truth is read from a folder (recursively) of ``.json`` files, each holding one
 truth object or a list of them (the seeds' ``seeds.gold.json`` names its
 source ``file``), or ``.jsonl`` files. An object carries ``source``/``file``,
 ``agency``, ``year``, ``format``, optionally ``published`` and the page's
-``index_no`` and ``doc_no`` (:data:`OPTIONAL_FIELDS`), ``tables`` in the
+``index_no`` and ``doc_no``, its ``attachments`` and ``images`` (:data:`OPTIONAL_FIELDS`), ``tables`` in the
 export's shape, and ``checks_fail`` (the rule instances that must fail).
 """
 
@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 META_FIELDS = ("agency", "year", "format")
-OPTIONAL_FIELDS = ("published", "index_no", "doc_no")
-"""Fields scored only where the truth holds them (the page's 索引号 and 文号 only where there is a page)."""
+OPTIONAL_FIELDS = ("published", "index_no", "doc_no", "attachments", "images")
+"""Fields scored only where the truth holds them (the page's 索引号 and 文号, its attachments and the count of
+images in its body only where there is a page)."""
+COMPARED_AS: dict[str, Callable[[Any], Any]] = {
+    "attachments": lambda got: [a["href"] for a in got or []],
+    "images": lambda got: len(got or []),
+}
+"""How an export's field is compared with the truth where the truth holds less of it: the attachments'
+addresses (their texts are the page's, simplified), the number of images."""
 
 
 def load_truth(folder: str | Path) -> dict[str, dict[str, Any]]:
@@ -109,9 +116,10 @@ def score_report(truth: dict[str, Any], got: dict[str, Any] | None) -> tuple[dic
     optional = {}
     for f in OPTIONAL_FIELDS:
         if f in truth:
-            optional[f] = truth[f] == got.get(f)
+            value = COMPARED_AS[f](got.get(f)) if f in COMPARED_AS else got.get(f)
+            optional[f] = truth[f] == value
             if not optional[f]:
-                mistakes.append(f"{src}: {f}: want {truth[f]!r}, got {got.get(f)!r}")
+                mistakes.append(f"{src}: {f}: want {truth[f]!r}, got {value!r}")
     want_f = {(c["rule"], c["scope"]) for c in truth.get("checks_fail", [])}
     got_f = _fails(got.get("checks", []))
     for rule, scope in sorted(want_f ^ got_f):

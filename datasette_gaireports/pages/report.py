@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
@@ -37,7 +38,7 @@ BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules", "ru
 
 REPORT_FIELDS = (
     "report_id", "source", "file_name", "status", "reason", "format", "year", "published", "agency_id",
-    "agency_printed", "agency_source", "title", "index_no", "doc_no", "sha256", "bytes", "encoding", "reader",
+    "agency_printed", "agency_source", "title", "index_no", "doc_no", "attachments", "images", "sha256", "bytes", "encoding", "reader",
     "parser_version", "duplicate_of", "check_status", "checks_failed", "checks_incomplete", "anomalies",
 )
 CSV_COLUMNS = (
@@ -335,6 +336,14 @@ class _Builder:
         return [head_row], body
 
 
+def web_link(url: object) -> str | None:
+    """``url`` where it is an absolute web address a page may link to; ``None`` for anything else (a relative
+    address of the report's site, ``javascript:``, ``data:``)."""
+    if not isinstance(url, str):
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else None
+
+
 def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dict) -> dict | None:
     """One family's table of a report, or ``None`` where the report has none."""
     if not rows or fmt not in fam.formats:
@@ -459,6 +468,11 @@ async def report_model(datasette, src: Source, report_id: str) -> dict:
         {c["line"] for t in tables for r in t["rows"] for c in r["cells"] if c["failing"] and c["line"]}
     )
     report = {k: plain(v) for k, v in rep.items()}
+    report["attachments"] = [
+        {"href": a.get("href"), "text": a.get("text"), "link": web_link(a.get("href"))}
+        for a in json_list(rep["attachments"]) if isinstance(a, dict)
+    ]
+    report["images"] = [{"src": src, "link": web_link(src)} for src in json_list(rep["images"]) if isinstance(src, str)]
     crumbs = [("勾稽检查", urls.status(src.name))]
     if rep["agency_id"]:
         crumbs.append((rep["agency"] or rep["agency_id"], urls.agency(src.name, rep["agency_id"])))
