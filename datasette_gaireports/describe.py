@@ -109,14 +109,16 @@ def tables_elsewhere_query(families: tuple[Family, ...]) -> dict[str, str]:
             "while it shows images in the report's body or links documents (PDF, Word, spreadsheets): the tables "
             "are likely there. Images need OCR; an attachment can be fetched and built like any report."
         ),
-        "sql": (
+        "sql": (  # the candidates from the two sparse indexes, not from a scan of every report
+            "with shown as (select report_id from reports where images is not null\n"
+            "               union select report_id from reports where attachments is not null)\n"
             "select r.report_id, a.name as agency, r.year, r.format, r.status,\n"
             f"       trim({missing}) as tables_missing,\n"
             "       json_array_length(r.images) as images, json_array_length(r.attachments) as attachments,\n"
             "       r.attachments as attachment_links, r.source\n"
-            "from reports r left join agencies a on a.agency_id = r.agency_id\n"
-            "where (r.images is not null or r.attachments is not null)\n"
-            f"  and (r.format is null or r.format = 'prose' or {where})\n"
+            "from shown join reports r on r.report_id = shown.report_id\n"
+            "left join agencies a on a.agency_id = r.agency_id\n"
+            f"where r.format is null or r.format = 'prose' or {where}\n"
             "order by r.year, a.name, r.source"
         ),
     }

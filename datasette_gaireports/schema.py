@@ -276,6 +276,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             indexes=(("year",), ("format",), ("status",), ("agency_id",), ("sha256",), ("check_status",),
                      ("duplicate_of",), ("source", "sha256", "parser_version", "report_id")),
             facets=("year", "format", "status", "check_status"),
+            # the few reports whose page shows images or links documents, found without reading the others' rows
+            sparse_indexes=("images", "attachments"),
             label_column="title",
             sort="source",
             search=("title", "agency_printed", "text"),

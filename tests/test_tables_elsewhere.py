@@ -218,3 +218,11 @@ async def test_the_canned_query_lists_reports_whose_tables_are_elsewhere(built, 
     rows = (await ds.client.get(f"/{db.stem}/tables_elsewhere.json?_shape=array&_size=max")).json()
     expected = {s for s, t in truths.items() if (t.get("images") or t.get("attachments")) and t["format"] == "prose"}
     assert expected and {r["source"] for r in rows} == expected
+
+
+def test_the_canned_query_reads_the_sparse_indexes_not_every_report(built):
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    sql = meta["databases"]["gaireports"]["queries"]["tables_elsewhere"]["sql"]
+    plan = [row[3] for row in sqlite_utils.Database(built).execute(f"explain query plan {sql}").fetchall()]
+    assert any("idx_reports_images" in step for step in plan) and any("idx_reports_attachments" in step for step in plan)
+    assert not [step for step in plan if step.startswith("SCAN r")], plan
