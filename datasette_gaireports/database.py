@@ -241,7 +241,7 @@ def report_row(rep: ParsedReport, aid: str | None) -> dict:
         "title": rep.meta.title or None,
         "index_no": rep.meta.index_no,
         "doc_no": rep.meta.doc_no,
-        "attachments": json.dumps([{"href": h, "text": t} for h, t in rep.attachments], ensure_ascii=False)
+        "attachments": json.dumps([{"href": h or None, "text": t} for h, t in rep.attachments], ensure_ascii=False)
         if rep.attachments else None,
         "images": json.dumps(rep.images, ensure_ascii=False) if rep.images else None,
         "sha256": rep.sha256,

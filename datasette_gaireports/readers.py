@@ -31,6 +31,7 @@ from .webpage import (
     figure_tables,
     hold_out,
     measure,
+    named_attachments,
     page_base,
     page_meta,
     resolve,
@@ -189,7 +190,7 @@ def read_text(text: str, encoding: str) -> Document:
     head = [normalise(line).strip() for line in text.splitlines()[:PAGE_LINES]]
     meta = fields([line for line in head if line and len(line) <= MAX_FIELD], value_apart=False)
     meta.pop("title", None)
-    return Document(text, list(text_tokens(text)), encoding, "text", meta)
+    return Document(text, list(text_tokens(text)), encoding, "text", meta, named_attachments(text))
 
 
 def read_bytes(data: bytes) -> Document:

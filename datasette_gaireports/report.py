@@ -127,10 +127,11 @@ def elsewhere_note(doc: Document, fmt: str | None, present: tuple[str, ...], fam
         where.append(f"the page shows {n} image{'s' if n > 1 else ''} in the report's body "
                      f"(tables printed as images need OCR)")
     if doc.attachments:
+        n = len(doc.attachments)
         names = ", ".join(text or href.rsplit("/", 1)[-1] for href, text in doc.attachments[:3])
-        more = f" and {len(doc.attachments) - 3} more" if len(doc.attachments) > 3 else ""
-        where.append(f"it links {len(doc.attachments)} document{'s' if len(doc.attachments) > 1 else ''} "
-                     f"({names}{more}), which may hold them")
+        more = f" and {n - 3} more" if n > 3 else ""
+        verb = "links" if any(href for href, _text in doc.attachments) else "names"  # a text dump's lost links
+        where.append(f"it {verb} {n} document{'s' if n > 1 else ''} ({names}{more}), which may hold them")
     return f"{what}; {' and '.join(where)}"
 
 

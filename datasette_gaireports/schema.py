@@ -250,7 +250,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                   "as its page prints it"),
                 S("doc_no", "文号", "The report's document number (文号), as its page prints it"),
                 S("attachments", "附件", "Documents the report's page links (PDF, Word, spreadsheets, archives): a JSON "
-                  "list of {href, text}; where the standard tables are not on the page, they are often in these"),
+                  "list of {href, text}, href null where a text dump names one without its link; where the "
+                  "standard tables are not on the page, they are often in these"),
                 S("images", "正文图片", "Images in the report's body (a JSON list of their addresses, page furniture "
                   "left out); where the standard tables are not on the page as text, they are often these"),
                 S("sha256", "SHA-256", "sha256 of the source file's bytes", required=True),

@@ -364,6 +364,12 @@ DECORATION = re.compile(
     r"(?:^|[/_.-])(?:dot|line|bg|top|btn)[/_.-]", re.I
 )
 """Image addresses of page furniture (icons, logos, share and QR-code badges, bullets, buttons), not of a report."""
+NAMED_ATTACHMENT = re.compile(
+    r"^[ \t\u3000]*(?:相关)?附\s*[件表]\s*\d*\s*(?:下载)?\s*[:：]?\s*"
+    r"(\S.{0,150}?\.(?:pdf|docx?|wps|xlsx?|et|ofd|rtf|odt|ods|zip|rar|7z))[ \t\u3000]*$", re.I | re.M
+)
+"""A line of a text dump naming an attachment (``附件：2021年度报告.pdf``, ``附件2 统计表.xls``): its link was lost
+with the page, its name is kept."""
 MIN_IMAGE_SIDE = 60
 """An image whose page declares it narrower or lower than this (pixels) is furniture, not a table."""
 MAX_LINK_TEXT = 200
@@ -454,3 +460,10 @@ def body_images(root: etree._Element, base: str | None = None) -> list[str]:
             continue
         out.append(resolve(src, base))
     return out
+
+
+def named_attachments(text: str) -> list[Link]:
+    """("", name) of each attachment a text dump names on a line of its own (:data:`NAMED_ATTACHMENT`), once each."""
+    if "附" not in text:
+        return []
+    return [("", name) for name in dict.fromkeys(normalise(m[1]) for m in NAMED_ATTACHMENT.finditer(text))]

@@ -159,6 +159,8 @@ def built(tmp_path_factory):
     (folder / "images.html").write_text(page(head='<base href="https://www.lanshan.gov.cn/zwgk/czj/2022/">',
                                              attachments=ATTACHMENTS), encoding="utf-8")
     (folder / "relative.html").write_text(page(attachments=HOSTILE), encoding="utf-8")
+    (folder / "dump.txt").write_text(f"{TITLE}\n2021年，本机关共收到政府信息公开申请12件。\n附件：{TITLE}.pdf\n",
+                                     encoding="utf-8")
     db = folder.parent / f"{folder.name}.db"
     build([folder], db)
     return db
@@ -198,6 +200,10 @@ async def test_the_report_page_links_web_addresses_only(built):
     assert data["report"]["attachments"][2] == {"href": "https://www.lanshan.gov.cn/download?id=3", "text": "统计表.xls",
                                                 "link": "https://www.lanshan.gov.cn/download?id=3"}
     assert data["report"]["images"][2] == {"src": "data:image/png", "link": None}, "an inline image is no address"
+    dump = await ds.client.get(f"/{built.stem}/-/gaireports/report/{ids['dump.txt']}")
+    assert _attachments_block(dump.text) == f'<dd><ul class="gr-links"><li>{TITLE}.pdf</li></ul>', "a name, no address"
+    assert (await ds.client.get(f"/{built.stem}/-/gaireports/report/{ids['dump.txt']}.json")).json()["report"][
+        "attachments"] == [{"href": None, "text": f"{TITLE}.pdf", "link": None}]
 
 
 def _elsewhere(meta: dict, db) -> Datasette:
@@ -210,7 +216,8 @@ async def test_the_canned_query_lists_reports_whose_tables_are_elsewhere(built, 
     ds = _elsewhere(meta, built)
     rows = (await ds.client.get(f"/{built.stem}/tables_elsewhere.json?_shape=array")).json()
     assert {r["source"]: (r["format"], r["tables_missing"], r["images"], r["attachments"]) for r in rows} == {
-        "images.html": ("prose", "", 3, 3), "relative.html": ("prose", "", 3, 2)}, "figures read from the text"
+        "images.html": ("prose", "", 3, 3), "relative.html": ("prose", "", 3, 2), "dump.txt": ("prose", "", None, 1),
+    }, "figures read from the text"
     folder, truths = generated
     db = tmp_path / "generated.db"
     build([folder], db)
@@ -226,3 +233,11 @@ def test_the_canned_query_reads_the_sparse_indexes_not_every_report(built):
     plan = [row[3] for row in sqlite_utils.Database(built).execute(f"explain query plan {sql}").fetchall()]
     assert any("idx_reports_images" in step for step in plan) and any("idx_reports_attachments" in step for step in plan)
     assert not [step for step in plan if step.startswith("SCAN r")], plan
+
+
+def test_a_text_dump_keeps_the_names_of_its_attachments():
+    text = (f"{TITLE}\n一、总体情况\n2021年，本机关共收到政府信息公开申请12件。\n附件：{TITLE}.pdf\n"
+            "附件2 统计表.XLS\n相关附件：\n兰山区财政局\n2022年1月20日\n正文中提到附件.pdf的一句话，不是附件行。\n")
+    rep = parse(text.encode("utf-8"), "dump.txt")
+    assert rep.reader == "text" and rep.attachments == [("", f"{TITLE}.pdf"), ("", "统计表.XLS")]
+    assert rep.reason.startswith(f"no standard table found; it names 2 documents ({TITLE}.pdf, 统计表.XLS)")
