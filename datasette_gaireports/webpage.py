@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .meta import iso_date
+from .meta import cn_digits_date, iso_date
 from .text import count_left, normalise
 
 FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -120,7 +120,7 @@ def _clean_value(key: str, value: str) -> str | None:
     if shape is not None and not shape.fullmatch(value):
         return None
     if key == "published":
-        return iso_date(value)
+        return iso_date(cn_digits_date(value))
     return value
 
 
