@@ -241,3 +241,12 @@ def test_a_text_dump_keeps_the_names_of_its_attachments():
     rep = parse(text.encode("utf-8"), "dump.txt")
     assert rep.reader == "text" and rep.attachments == [("", f"{TITLE}.pdf"), ("", "统计表.XLS")]
     assert rep.reason.startswith(f"no standard table found; it names 2 documents ({TITLE}.pdf, 统计表.XLS)")
+
+
+@pytest.mark.asyncio
+async def test_the_status_page_links_the_canned_query_where_the_metadata_gives_it(built):
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    html = (await _elsewhere(meta, built).client.get(f"/{built.stem}/-/gaireports")).text
+    assert f'<a href="/{built.stem}/tables_elsewhere" data-link="tables_elsewhere">' in html
+    bare = (await Datasette([str(built)]).client.get(f"/{built.stem}/-/gaireports")).text
+    assert "tables_elsewhere" not in bare, "no link to a query the database is not given"

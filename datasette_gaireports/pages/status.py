@@ -464,7 +464,20 @@ async def status_context(datasette, request, sources: list[Source], database: st
         "rules_url": urls.table(database, "rules") if database else None,
         "reports_url": urls.table(database, "reports") if database else None,
         "unparsed_url": urls.table(database, "reports", status="unparsed") if database else None,
+        "elsewhere_url": await _canned_url(datasette, request, database, ELSEWHERE_QUERY),
     }
+
+
+ELSEWHERE_QUERY = "tables_elsewhere"
+"""The canned query of reports whose tables are images or in attachments (``metadata.yml``)."""
+
+
+async def _canned_url(datasette, request, database: str | None, name: str) -> str | None:
+    """The address of canned query ``name`` of ``database``, where the metadata (or a plugin) gives the database
+    one."""
+    if database is None or await datasette.get_canned_query(database, name, request.actor) is None:
+        return None
+    return f"{datasette.urls.database(database)}/{name}"
 
 
 async def _filter_options(sources: list[Source], filters: Filters) -> list[dict]:
