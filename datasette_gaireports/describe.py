@@ -18,6 +18,8 @@ from .layout import Family
 from .schema import Table, tables
 
 DATABASE = "gaireports"
+ELSEWHERE_QUERY = "tables_elsewhere"
+"""The canned query of reports whose tables are images or in attachments (:func:`tables_elsewhere_query`)."""
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +140,7 @@ def metadata(database: str = DATABASE) -> dict[str, Any]:
             database: {
                 "description": a["description"],
                 "tables": {t.name: table_metadata(t) for t in schema_tables()},
-                "queries": {**a["queries"], "tables_elsewhere": tables_elsewhere_query(pipeline.families())},
+                "queries": {**a["queries"], ELSEWHERE_QUERY: tables_elsewhere_query(pipeline.families())},
             }
         },
     }

@@ -38,8 +38,9 @@ BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules", "ru
 
 REPORT_FIELDS = (
     "report_id", "source", "file_name", "status", "reason", "format", "year", "published", "agency_id",
-    "agency_printed", "agency_source", "title", "index_no", "doc_no", "attachments", "images", "sha256", "bytes", "encoding", "reader",
-    "parser_version", "duplicate_of", "check_status", "checks_failed", "checks_incomplete", "anomalies",
+    "agency_printed", "agency_source", "title", "index_no", "doc_no", "attachments", "images", "sha256", "bytes",
+    "encoding", "reader", "parser_version", "duplicate_of", "check_status", "checks_failed", "checks_incomplete",
+    "anomalies",
 )
 CSV_COLUMNS = (
     "family", "table_no", "row", "row_label", "level", "column", "column_label", "cell", "value", "unit",
@@ -341,7 +342,8 @@ def web_link(url: object) -> str | None:
     address of the report's site, ``javascript:``, ``data:``)."""
     if not isinstance(url, str):
         return None
-    return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dict) -> dict | None:

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
+from ..describe import ELSEWHERE_QUERY
 from ..summaries import (
     FAILING_FILTERS,
     FAILING_FROM,
@@ -466,10 +467,6 @@ async def status_context(datasette, request, sources: list[Source], database: st
         "unparsed_url": urls.table(database, "reports", status="unparsed") if database else None,
         "elsewhere_url": await _canned_url(datasette, request, database, ELSEWHERE_QUERY),
     }
-
-
-ELSEWHERE_QUERY = "tables_elsewhere"
-"""The canned query of reports whose tables are images or in attachments (``metadata.yml``)."""
 
 
 async def _canned_url(datasette, request, database: str | None, name: str) -> str | None:
