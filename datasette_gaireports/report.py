@@ -120,7 +120,9 @@ def elsewhere_note(doc: Document, fmt: str | None, present: tuple[str, ...], fam
     missing = [f.table_no for f in expected if f.name not in present]
     if expected and not missing:
         return ""
-    what = f"table{'s' if len(missing) > 1 else ''} {'、'.join(missing)} not found" if missing else "no standard table found"
+    what = "no standard table found"
+    if missing:
+        what = f"table{'s' if len(missing) > 1 else ''} {'、'.join(missing)} not found"
     where = []
     if doc.images:
         n = len(doc.images)

@@ -250,3 +250,15 @@ async def test_the_status_page_links_the_canned_query_where_the_metadata_gives_i
     assert f'<a href="/{built.stem}/tables_elsewhere" data-link="tables_elsewhere">' in html
     bare = (await Datasette([str(built)]).client.get(f"/{built.stem}/-/gaireports")).text
     assert "tables_elsewhere" not in bare, "no link to a query the database is not given"
+
+
+@pytest.mark.asyncio
+async def test_the_agency_page_counts_each_reports_images_and_attachments(built):
+    ds = Datasette([str(built)])
+    (agency_id,) = [r["agency_id"] for r in sqlite_utils.Database(built).query(
+        "select distinct agency_id from reports where source = 'images.html'")]
+    html = (await ds.client.get(f"/{built.stem}/-/gaireports/agency/{agency_id}")).text
+    assert '<span class="gr-muted" data-images="3">正文图片 3</span>' in html
+    assert '<span class="gr-muted" data-attachments="3">附件 3</span>' in html
+    data = (await ds.client.get(f"/{built.stem}/-/gaireports/agency/{agency_id}.json")).json()
+    assert {(r["source"], r["images"], r["attachments"]) for r in data["reports"]} >= {("images.html", 3, 3)}

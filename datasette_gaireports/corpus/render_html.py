@@ -206,7 +206,8 @@ def attachment_block(doc: Doc, images: bool) -> tuple[str, list[str]]:
     if not (images and links.random() < 0.5 or links.random() < 0.1):
         return "", []
     kind, n = links.choice(ATTACHMENT_KINDS), links.randint(10**6, 10**7)
-    href = links.choice((f"/u/cms/www/{pm.published[:4]}{n}{kind}", f"/module/download/downfile.jsp?classid=0&filename={n}{kind}"))
+    href = links.choice((f"/u/cms/www/{pm.published[:4]}{n}{kind}",
+                         f"/module/download/downfile.jsp?classid=0&filename={n}{kind}"))
     label = links.choice(ATTACHMENT_LABELS)
     return f"<div class=\"fj\"><p>{label}<a href=\"{html.escape(href)}\">{esc(doc.title)}{kind}</a></p></div>\n", [href]
 

@@ -131,10 +131,13 @@ async def agency_model(datasette, src: Source, agency_id: str) -> dict:
     if agency is None:
         raise NotFound(f"Agency not found: {agency_id}")
     urls = Urls(datasette)
+    have = await src.columns("reports")  # a database of an earlier version keeps no images or attachments: null
+    shown = ", ".join(f"json_array_length(r.{c}) as {c}" if c in have else f"null as {c}"
+                      for c in ("images", "attachments"))
     reports = await src.rows(
-        """
+        f"""
         select r.report_id, r.source, r.year, r.format, f.title as format_title, r.status, r.check_status,
-               r.checks_failed, r.checks_incomplete, r.published, r.agency_printed, r.title, r.duplicate_of
+               r.checks_failed, r.checks_incomplete, r.published, r.agency_printed, r.title, r.duplicate_of, {shown}
         from reports r left join formats f on f.format = r.format
         where r.agency_id = ?
         order by r.year is null, r.year, r.source
