@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -262,3 +263,23 @@ async def test_the_agency_page_counts_each_reports_images_and_attachments(built)
     assert '<span class="gr-muted" data-attachments="3">附件 3</span>' in html
     data = (await ds.client.get(f"/{built.stem}/-/gaireports/agency/{agency_id}.json")).json()
     assert {(r["source"], r["images"], r["attachments"]) for r in data["reports"]} >= {("images.html", 3, 3)}
+
+
+@pytest.mark.asyncio
+async def test_a_database_of_an_earlier_version_is_still_served(built, tmp_path):
+    db = tmp_path / "earlier.db"
+    with sqlite3.connect(built) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    with sqlite3.connect(db) as conn:
+        for column in ("images", "attachments"):
+            conn.execute(f"drop index idx_reports_{column}")
+            conn.execute(f"alter table reports drop column {column}")
+    ds = Datasette([str(db)])
+    rid = report_ids(db)["images.html"]
+    (agency_id,) = [r["agency_id"] for r in sqlite_utils.Database(db).query(
+        "select agency_id from reports where report_id = ?", [rid])]
+    page = await ds.client.get(f"/earlier/-/gaireports/report/{rid}")
+    assert page.status_code == 200 and "<dt>附件</dt>" not in page.text and "<dt>索引号</dt>" in page.text
+    assert (await ds.client.get(f"/earlier/-/gaireports/report/{rid}.json")).json()["report"]["attachments"] == []
+    agency = await ds.client.get(f"/earlier/-/gaireports/agency/{agency_id}")
+    assert agency.status_code == 200 and "data-images" not in agency.text
