@@ -115,6 +115,18 @@ def report_ids(db: Path) -> dict[str, str]:
         conn.close()
 
 
+def earlier_version(db: Path, target: Path, *columns: str) -> Path:
+    """A copy of database ``db`` at ``target`` whose ``reports`` lacks ``columns`` (and their indexes), as a
+    database an earlier version built."""
+    with sqlite3.connect(db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    with sqlite3.connect(target) as conn:
+        for column in columns:
+            conn.execute(f"drop index if exists idx_reports_{column}")
+            conn.execute(f"alter table reports drop column {column}")
+    return target
+
+
 def found(pattern: str, text: str, flags: int = 0, *, group: int = 1, match: bool = False) -> str:
     """Group ``group`` of ``pattern`` in ``text`` (``re.search``, or ``re.match`` when ``match``); fails when absent."""
     m = (re.match if match else re.search)(pattern, text, flags)

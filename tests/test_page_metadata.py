@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 import sqlite_utils
@@ -14,7 +13,7 @@ from datasette_gaireports.build import build
 from datasette_gaireports.export import iter_export
 from datasette_gaireports.webpage import fields
 
-from .conftest import report_ids
+from .conftest import earlier_version, report_ids
 
 INDEX_NO = "014416330/2018-04736"
 DOC_NO = "泰政办〔2018〕12号"
@@ -117,12 +116,7 @@ async def test_the_report_page_shows_the_page_metadata(built):
 
 @pytest.mark.asyncio
 async def test_a_database_of_an_earlier_version_still_shows_its_reports(built, tmp_path):
-    db = tmp_path / "earlier.db"
-    with sqlite3.connect(built) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)
-    with sqlite3.connect(db) as conn:
-        conn.execute("alter table reports drop column index_no")
-        conn.execute("alter table reports drop column doc_no")
+    db = earlier_version(built, tmp_path / "earlier.db", "index_no", "doc_no")
     ds = Datasette([str(db)])
     page = f"/earlier/-/gaireports/report/{report_ids(db)['page.html']}"
     r = await ds.client.get(page)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,7 +22,7 @@ from datasette_gaireports.export import iter_export
 from datasette_gaireports.report import ParsedReport, parse_file
 from datasette_gaireports.webpage import figure_tables
 
-from .conftest import report_ids
+from .conftest import earlier_version, report_ids
 
 ROOT = Path(__file__).parent.parent
 
@@ -267,13 +266,7 @@ async def test_the_agency_page_counts_each_reports_images_and_attachments(built)
 
 @pytest.mark.asyncio
 async def test_a_database_of_an_earlier_version_is_still_served(built, tmp_path):
-    db = tmp_path / "earlier.db"
-    with sqlite3.connect(built) as source, sqlite3.connect(db) as copy:
-        source.backup(copy)
-    with sqlite3.connect(db) as conn:
-        for column in ("images", "attachments"):
-            conn.execute(f"drop index idx_reports_{column}")
-            conn.execute(f"alter table reports drop column {column}")
+    db = earlier_version(built, tmp_path / "earlier.db", "images", "attachments")
     ds = Datasette([str(db)])
     rid = report_ids(db)["images.html"]
     (agency_id,) = [r["agency_id"] for r in sqlite_utils.Database(db).query(
