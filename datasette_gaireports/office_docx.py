@@ -15,12 +15,21 @@ from lxml import etree
 
 from .office_sheet import Sheet, Span, join_lines, spread
 from .readers import Document, Unreadable
+from .webpage import MIN_IMAGE_SIDE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 MAX_DOCX_XML = 200 * 1024 * 1024
 SLIVER = 0.1
 """A grid column narrower than this share of the median column is no column (see :func:`_drop_slivers`)."""
+
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+EMU_PER_PIXEL = 9525
+"""English metric units per pixel at 96 dpi, as Word sizes a picture."""
 
 
 def w(tag: str) -> str:
@@ -40,6 +49,7 @@ def read_docx(data: bytes) -> Document:
             if info.file_size > MAX_DOCX_XML:
                 raise Unreadable(f"a Word (.docx) file whose text is {info.file_size} bytes: too large to read")
             xml = z.read(info)
+            rels = z.read("word/_rels/document.xml.rels") if "word/_rels/document.xml.rels" in z.namelist() else b""
         root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
     except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError, ValueError) as exc:
         raise Unreadable(f"a Word (.docx) file that cannot be read: {exc}") from exc
@@ -48,7 +58,48 @@ def read_docx(data: bytes) -> Document:
         raise Unreadable("a Word (.docx) file with no document body")
     sheet = Sheet()
     _read_blocks(body, sheet)
-    return sheet.document("utf-8", "docx")
+    doc = sheet.document("utf-8", "docx")
+    doc.images = body_images(body, _relationships(rels))
+    return doc
+
+
+def _relationships(xml: bytes) -> dict[str, str]:
+    """Relationship id → target of the document part (``media/image1.png``; an address for an external one)."""
+    if not xml:
+        return {}
+    try:
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False))
+    except etree.XMLSyntaxError:
+        return {}
+    return {r.get("Id", ""): r.get("Target", "") for r in root if r.get("Id") and r.get("Target")}
+
+
+def _extent(el: etree._Element) -> tuple[int, int] | None:
+    """The displayed size, in pixels, of the picture ``el`` belongs to, where its drawing gives one."""
+    for frame in el.iterancestors(f"{{{WP}}}inline", f"{{{WP}}}anchor"):
+        extent = frame.find(f"{{{WP}}}extent")
+        if extent is not None:
+            try:
+                return int(extent.get("cx") or 0) // EMU_PER_PIXEL, int(extent.get("cy") or 0) // EMU_PER_PIXEL
+            except ValueError:
+                return None
+    return None
+
+
+def body_images(body: etree._Element, rels: dict[str, str]) -> list[str]:
+    """The pictures of the document's body, by their part in the file (``word/media/image1.png``) or their
+    address: each drawing once (not again in its compatibility fallback), pictures shown smaller than
+    :data:`.webpage.MIN_IMAGE_SIDE` left out."""
+    out = []
+    for el in body.iter(A_BLIP, V_IMAGEDATA):
+        target = rels.get(el.get(f"{{{R}}}embed") or el.get(f"{{{R}}}link") or el.get(f"{{{R}}}id") or "")
+        if not target or any(a.tag == MC_FALLBACK for a in el.iterancestors()):
+            continue
+        size = _extent(el)
+        if size is not None and min(size) < MIN_IMAGE_SIDE:
+            continue
+        out.append(target if "://" in target else f"word/{target.lstrip('/').removeprefix('word/')}")
+    return out
 
 
 def _children(el: etree._Element) -> Iterator[etree._Element]:

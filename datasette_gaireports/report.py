@@ -24,7 +24,8 @@ would be read differently (1.1: statements of no request, counts in Chinese nume
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
 and archives named; 1.2: the page's 索引号 and 文号 kept, its labels read spaced out for alignment (``索 引 号``,
 ``文　　号``) and in ``|``-separated rows, 发文日期 read as a publication date; 1.3: the documents a page links
-and the images in its body kept, and noted where the standard tables are missing)."""
+and the images in its body (a Word document's pictures too) kept, and noted where the standard tables are
+missing)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
@@ -126,7 +127,8 @@ def elsewhere_note(doc: Document, fmt: str | None, present: tuple[str, ...], fam
     where = []
     if doc.images:
         n = len(doc.images)
-        where.append(f"the page shows {n} image{'s' if n > 1 else ''} in the report's body "
+        shown_in = "the page" if "html" in doc.reader else "the document"
+        where.append(f"{shown_in} shows {n} image{'s' if n > 1 else ''} in the report's body "
                      f"(tables printed as images need OCR)")
     if doc.attachments:
         n = len(doc.attachments)

@@ -3,8 +3,11 @@ The page's attachments and the images in its body are kept, and noted where the 
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import struct
+import zlib
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -276,3 +279,32 @@ async def test_a_database_of_an_earlier_version_is_still_served(built, tmp_path)
     assert (await ds.client.get(f"/earlier/-/gaireports/report/{rid}.json")).json()["report"]["attachments"] == []
     agency = await ds.client.get(f"/earlier/-/gaireports/agency/{agency_id}")
     assert agency.status_code == 200 and "data-images" not in agency.text
+
+
+def _png(width: int, height: int) -> bytes:
+    """A white PNG image of the given size."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\xff" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def test_a_word_document_with_its_tables_as_pictures(tmp_path):
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document()
+    for line in (TITLE, "一、总体情况", "2021年，本机关共收到政府信息公开申请12件。", "二、主动公开政府信息情况"):
+        document.add_paragraph(line)
+    document.add_picture(io.BytesIO(_png(60, 40)), width=Inches(6))
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    document.add_picture(io.BytesIO(_png(60, 40)), width=Inches(6))
+    document.add_paragraph().add_run().add_picture(io.BytesIO(_png(16, 16)), width=Inches(0.15))  # an icon
+    buffer = io.BytesIO()
+    document.save(buffer)
+    (tmp_path / "report.docx").write_bytes(buffer.getvalue())
+    (rep,) = parse_paths([tmp_path])
+    assert rep.reader == "docx" and rep.format == "prose"
+    assert len(rep.images) == 2 and all(i.startswith("word/media/") for i in rep.images), rep.images
+    assert "the document shows 2 images in the report's body (tables printed as images need OCR)" in rep.reason
