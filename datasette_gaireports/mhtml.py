@@ -12,7 +12,6 @@ import re
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from urllib.parse import urlsplit
 
 from .hookspecs import hookimpl
 from .readers import Document, Unreadable, read_bytes
@@ -52,6 +51,5 @@ def gaireports_read(data: bytes, path: str):
     html, location = page_part(data)
     doc: Document = read_bytes(html)
     doc.reader = f"mhtml ({doc.reader})"
-    if location and urlsplit(location).scheme in ("http", "https"):
-        doc.resolve_links(location)
+    doc.resolve_links(location)
     return doc

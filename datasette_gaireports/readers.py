@@ -99,7 +99,7 @@ class Document:
 
     def resolve_links(self, base: str | None) -> None:
         """Make the addresses of attachments and images absolute against ``base`` (the page's address,
-        where a saved page names it)."""
+        where a saved page names it; anything but a web address leaves them as they are)."""
         self.attachments = [(resolve(href, base), text) for href, text in self.attachments]
         self.images = [resolve(src, base) for src in self.images]
 

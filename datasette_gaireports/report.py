@@ -153,9 +153,11 @@ def parse_file(
         doc = reader(data)
         rep.encoding, rep.reader, rep.text = doc.encoding, doc.reader, doc.text
         fmt, cells, present, meta, reason = parse_document(doc, families, format_markers)
-    except Unreadable as exc:
-        rep.reason = f"{source}: {exc}"
+    except Unreadable as unreadable:
+        rep.reason = f"{source}: {unreadable}"
         return rep
+    # A name of its own: compiled, one name bound in two except clauses keeps the first clause's type, and the
+    # second then raises TypeError instead of recording the reason.
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AttributeError) as exc:
         rep.reason = f"{source}: could not be parsed ({type(exc).__name__}: {exc}); please report this file"
         return rep

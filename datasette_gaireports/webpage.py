@@ -356,7 +356,9 @@ def drop_link_lists(root: etree._Element, shape: Shape) -> None:
             _drop(el)
 
 
-DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|rtf|odt|ods|zip|rar|7z)(?=$|[?&#;\s])", re.I)
+DOCUMENT_KINDS = r"(?:pdf|docx?|wps|xlsx?|et|ofd|rtf|odt|ods|zip|rar|7z)"
+"""The file name extensions of documents a report may be in (a pattern)."""
+DOCUMENT_LINK = re.compile(rf"\.{DOCUMENT_KINDS}(?=$|[?&#;\s])", re.I)
 """A link to a document, by its address (``/uploadfiles/2021年报.pdf``, ``downfile.jsp?filename=a.docx&id=3``)
 or by its text (``2021年度报告.pdf``): where a page holds no standard table, the report is often in it."""
 DECORATION = re.compile(
@@ -366,7 +368,7 @@ DECORATION = re.compile(
 """Image addresses of page furniture (icons, logos, share and QR-code badges, bullets, buttons), not of a report."""
 NAMED_ATTACHMENT = re.compile(
     r"^[ \t\u3000]*(?:相关)?附\s*[件表]\s*\d*\s*(?:下载)?\s*[:：]?\s*"
-    r"(\S.{0,150}?\.(?:pdf|docx?|wps|xlsx?|et|ofd|rtf|odt|ods|zip|rar|7z))[ \t\u3000]*$", re.I | re.M
+    rf"(\S.{{0,150}}?\.{DOCUMENT_KINDS})[ \t\u3000]*$", re.I | re.M
 )
 """A line of a text dump naming an attachment (``附件：2021年度报告.pdf``, ``附件2 统计表.xls``): its link was lost
 with the page, its name is kept."""
@@ -383,6 +385,15 @@ Link = tuple[str, str]
 """(address, text) of a link to a document."""
 
 
+def web_address(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) address (one that cannot be split, an unbalanced IPv6 bracket,
+    is not)."""
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:
+        return False
+
+
 def page_base(root: etree._Element) -> str | None:
     """The page's own address, where it names one (``<base href>``, ``<link rel=canonical>``, ``og:url``):
     relative links are resolved against it."""
@@ -390,14 +401,14 @@ def page_base(root: etree._Element) -> str | None:
                        (".//meta[@property='og:url']", "content")):
         el = root.find(path)
         url = (el.get(attr) or "").strip() if el is not None else ""
-        if urlsplit(url).scheme in ("http", "https"):
+        if web_address(url):
             return url
     return None
 
 
 def resolve(href: str, base: str | None) -> str:
-    """``href`` made absolute against ``base`` where there is one (else as the page wrote it)."""
-    if not base or href.startswith("data:"):
+    """``href`` made absolute against ``base`` where that is a web address (else as the page wrote it)."""
+    if not base or href.startswith("data:") or not web_address(base):
         return href
     try:
         return urljoin(base, href)

@@ -9,8 +9,10 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from datasette_gaireports import pipeline
 from datasette_gaireports.build import build
 from datasette_gaireports.cli import cli
+from datasette_gaireports.report import parse_file
 from datasette_gaireports.verify import verify
 
 from .conftest import SEEDS
@@ -162,3 +164,24 @@ def test_files_of_several_inputs_are_named_below_the_folder_they_share(tmp_path)
     build([reports / "2019"], tmp_path / "one.db")
     assert [r["source"] for r in sqlite_utils.Database(tmp_path / "one.db").query("select source from reports")] \
         == ["r.txt"], "one folder: names below it"
+
+
+def test_a_reader_failing_unexpectedly_gives_the_file_its_reason():
+    """The safety net of ``parse_file`` holds compiled too (a name bound in two except clauses had made the second
+    raise TypeError, ending the whole build)."""
+    def failing(data: bytes):
+        raise ValueError("no such thing")
+
+    markers = {f.code: f.markers for f in pipeline.formats()}
+    rep = parse_file(b"anything", "odd.html", pipeline.families(), markers, reader=failing)
+    assert rep.status == "unparsed"
+    assert rep.reason == "odd.html: could not be parsed (ValueError: no such thing); please report this file"
+
+
+def test_a_page_naming_a_malformed_address_of_its_own_is_read(tmp_path):
+    page = ('<html><head><base href="http://[bad/x/"></head><body><h1>某县2021年政府信息公开工作年度报告</h1>'
+            '<p>本年度收到政府信息公开申请3件。</p><p>附件：<a href="nb.pdf">年报.pdf</a></p></body></html>')
+    (tmp_path / "b.html").write_text(page, encoding="utf-8")
+    build([tmp_path], tmp_path / "b.db")
+    rows = list(sqlite_utils.Database(tmp_path / "b.db").query("select status, format, attachments from reports"))
+    assert rows == [{"status": "parsed", "format": "prose", "attachments": '[{"href": "nb.pdf", "text": "年报.pdf"}]'}]
