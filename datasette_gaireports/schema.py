@@ -253,7 +253,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                   "list of {href, text}, href null where a text dump names one without its link; where the "
                   "standard tables are not on the page, they are often in these"),
                 S("images", "正文图片", "Images in the report's body (a JSON list of their addresses, or of their parts "
-                  "in a Word document; page furniture left out); where the standard tables are not on the page as text, they are often these"),
+                  "in a Word document; page furniture left out); where the standard tables are not on the page as "
+                  "text, they are often these"),
                 S("sha256", "SHA-256", "sha256 of the source file's bytes", required=True),
                 I("bytes", "字节数", "Size of the source file in bytes", required=True, minimum=0),
                 S("encoding", "编码", "Text encoding the file was decoded with"),
