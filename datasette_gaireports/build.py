@@ -449,8 +449,8 @@ def _sorted_sources(inputs: Iterable[str | Path], database: Path) -> list[tuple[
 
 def _outdated(db_path: Path, tables: tuple, families: tuple[Family, ...]) -> str | None:
     """Why the database at ``db_path`` cannot be updated by this version, or None where it can: it must have every
-    table with every column and index this version makes, and its checks must be numbered by the equations of the
-    same rules."""
+    table with every column and index (sparse ones too) this version makes, and its checks must be numbered by the
+    equations of the same rules."""
     try:
         db = sqlite_utils.Database(db_path)
         try:
@@ -465,6 +465,8 @@ def _outdated(db_path: Path, tables: tuple, families: tuple[Family, ...]) -> str
                 indexed = {tuple(ix.columns) for ix in table.indexes}
                 if missing_ix := [ix for ix in t.indexes if tuple(ix) not in indexed]:
                     return f"its table {t.name} has no index on ({', '.join(missing_ix[0])})"
+                if missing_sparse := [c for c in t.sparse_indexes if (c,) not in indexed]:
+                    return f"its table {t.name} has no index on ({missing_sparse[0]}) where it holds a value"
             if list(db["rule_instances"].rows_where(order_by="instance")) != [e.row() for e in equations(families)]:
                 return "its rules' equations are not this version's"
             return None

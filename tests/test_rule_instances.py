@@ -77,6 +77,7 @@ def test_an_update_onto_other_equations_rebuilds_in_full(tmp_path):
             "its table failing_checks has no column province",
         ),
         ("drop index idx_failing_checks_level", "its table failing_checks has no index on (level)"),
+        ("drop index idx_reports_images", "its table reports has no index on (images) where it holds a value"),
         ("drop table agency_summary", "it has no table agency_summary"),
     ],
 )
