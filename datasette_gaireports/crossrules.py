@@ -28,8 +28,9 @@ X1 = sum_rule(
     "carried forward in year Y = carried in in year Y+1, same body, per applicant column",
     "previous:carried_forward = carried_in",
     [
-        Instance(c, (f"{PREVIOUS}carried_forward.{c}",), (f"carried_in.{c}",), TABLE_FORMATS)
-        for c in requests.COLS
+        Instance(c, (f"{PREVIOUS}carried_forward.{c}",), (f"carried_in.{c}",), TABLE_FORMATS,
+                 requests.instance_merged(c))
+        for c in requests.PER_COLUMN
     ],
 )
 
@@ -51,6 +52,9 @@ X2 = sum_rule(
     severity="warning",
 )
 ACROSS_YEARS: tuple[Rule, ...] = (X1, X2)
+ACROSS_YEARS_FAMILIES = {f.name: f for f in (active.FAMILY, requests.FAMILY)}
+"""The families the rules across years check (an instance for a merged column applies as in the family's own
+rules, by the later report's table)."""
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from .checks import Check, evaluate
-from .crossrules import ACROSS_YEARS, PREVIOUS
+from .checks import Check, evaluate, prints_merged
+from .crossrules import ACROSS_YEARS, ACROSS_YEARS_FAMILIES, PREVIOUS
 from .report import ParsedReport
 
 
@@ -32,8 +32,9 @@ def pair_checks(rep: ParsedReport, previous: list[ParsedReport]) -> list[Check]:
     for rule in ACROSS_YEARS:
         if rule.family not in values:
             continue
+        merged = prints_merged(ACROSS_YEARS_FAMILIES[rule.family], values[rule.family])
         for inst in rule.instances:
-            if rep.format not in inst.formats:
+            if rep.format not in inst.formats or inst.merged not in (None, merged):
                 continue
             prev = next((p for p in previous if p.format in inst.formats and rule.family in p.families), None)
             if prev is None:

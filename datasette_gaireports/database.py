@@ -108,9 +108,10 @@ def _family_rows(fam: Family, rep: ParsedReport, by_family: _CellsByFamily) -> l
             )
             continue
         row: dict[str, object] = {"report_id": rep.report_id, fam.row_key: r.code, "label": label}
-        for column, cell in cells:
+        pairs = (*cells, *fam.merged_pairs(r))  # a merged column's SQL column is null where the table has its parts
+        for column, cell in pairs:
             row[column] = values.get(cell)
-        row["unit"] = next((units[cell] for _c, cell in cells if cell in units), None)
+        row["unit"] = next((units[cell] for _c, cell in pairs if cell in units), None)
         out.append(row)
     return out
 

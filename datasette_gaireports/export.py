@@ -34,10 +34,14 @@ def family_tables(db: sqlite_utils.Database, fam: Family, report_id: str, fmt: s
         return None
     if fam.shape == "long":
         return {r[fam.row_key]: _num(r["value"]) for r in rows}
+    merged = fam.merged_printed(
+        col for (col,) in db.execute("select distinct column_code from cells where report_id = ? and family = ?",
+                                     [report_id, fam.name])
+    ) if fam.merged_columns else frozenset()
     out = {}
     for r in rows:
         row = fam.row(r[fam.row_key])
-        out[row.code] = {c: _num(r.get(c)) for c in fam.row_columns(row, fmt)}
+        out[row.code] = {c: _num(r.get(c)) for c in fam.row_columns(row, fmt, merged)}
     return out
 
 

@@ -8,7 +8,7 @@ description.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -31,6 +31,9 @@ class Column:
     kind: Literal["count", "amount", "change"] = "count"
     group: str = ""
     """Upper header level the column sits under (e.g. 法人或其他组织)."""
+    parts: tuple[str, ...] = ()
+    """The columns this one stands for where a table prints them as one column under their group's header
+    (法人或其他组织 for its five kinds of organisation): a report's table has either this column or its parts."""
 
     @property
     def sql_type(self) -> str:
@@ -55,6 +58,9 @@ class Row:
     unit: str = ""
     level: int = 0
     """Indentation level on the reconstruction page (0 = top)."""
+    optional: frozenset[str] = frozenset()
+    """Formats whose template leaves the row out, printed by some reports only (table 三's subtotal (六)其他处理
+    in 2021): a rule instance with its cells is checked only where the report has one of them."""
 
     @cached_property
     def formats(self) -> frozenset[str]:
@@ -80,6 +86,9 @@ class Instance:
     left: tuple[str, ...]
     right: tuple[str, ...]
     formats: frozenset[str]
+    merged: bool | None = None
+    """For a family with a merged column (:attr:`Column.parts`): the instance applies only where the report's
+    table prints the merged column (True), only where it prints the parts (False), or either way (None)."""
 
     @property
     def cells(self) -> tuple[str, ...]:
@@ -159,8 +168,39 @@ class Family:
             r for r in self.rows if not r.heading and (fmt is None or fmt in r.columns)
         )
 
-    def row_columns(self, row: Row, fmt: str) -> tuple[str, ...]:
-        return row.columns.get(fmt, ())
+    def row_columns(self, row: Row, fmt: str, merged: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """The columns ``row`` has in ``fmt``, with the parts of each column of ``merged`` (see
+        :meth:`merged_printed`) replaced by that one column."""
+        cols = row.columns.get(fmt, ())
+        for code in merged:
+            parts = self._columns_by_code[code].parts
+            if parts and parts[0] in cols:
+                k = cols.index(parts[0])
+                cols = (*cols[:k], code, *(c for c in cols[k:] if c not in parts))
+        return cols
+
+    @cached_property
+    def merged_columns(self) -> tuple[Column, ...]:
+        """The columns a table may print in place of their parts (:attr:`Column.parts`)."""
+        return tuple(c for c in self.columns if c.parts)
+
+    def merged_printed(self, columns: Iterable[str]) -> frozenset[str]:
+        """The merged columns among ``columns`` (the column codes of a report's cells)."""
+        return frozenset(columns).intersection(c.code for c in self.merged_columns)
+
+    def merged_pairs(self, row: Row) -> tuple[tuple[str, str], ...]:
+        """(column, cell code) of each merged column ``row`` has where a table prints it."""
+        return self._merged_pairs.get(row.code, ())
+
+    @cached_property
+    def _merged_pairs(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        out: dict[str, tuple[tuple[str, str], ...]] = {}
+        for r in self.data_rows():
+            used = {c for cols in r.columns.values() for c in cols}
+            pairs = tuple((m.code, self.cell_code(r.code, m.code)) for m in self.merged_columns if used & set(m.parts))
+            if pairs:
+                out[r.code] = pairs
+        return out
 
     def cell_code(self, row: str, column: str) -> str:
         """The canonical code of a cell, as rules, checks and the export name it."""
@@ -184,6 +224,18 @@ class Family:
             )
             for fmt in sorted(self.formats)
         }
+
+    def optional_cells(self, fmt: str) -> frozenset[str]:
+        """The cells of the rows ``fmt`` prints in some reports only (:attr:`Row.optional`)."""
+        return self._optional_cells.get(fmt, frozenset())
+
+    @cached_property
+    def _optional_cells(self) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for r in self.data_rows():
+            for fmt in r.optional:
+                out.setdefault(fmt, set()).update(self.cell_code(r.code, c) for c in self.row_columns(r, fmt))
+        return {fmt: frozenset(cells) for fmt, cells in out.items()}
 
     def cell_codes(self, fmt: str) -> tuple[str, ...]:
         """The codes of the cells ``fmt`` prints, in printed order."""
@@ -219,9 +271,10 @@ class Family:
         return tuple(seen.values())
 
     def sql_value_columns(self) -> tuple[Column, ...]:
-        """For ``matrix`` families: every value column any row uses, in order."""
+        """For ``matrix`` families: every value column any row uses (a merged column where its parts are
+        used), in order."""
         used = {c for r in self.data_rows() for cols in r.columns.values() for c in cols}
-        return tuple(c for c in self.columns if c.code in used)
+        return tuple(c for c in self.columns if c.code in used or used.intersection(c.parts))
 
 
 def sum_rule(

@@ -18,14 +18,14 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.3"
+PARSER_VERSION = "1.4"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
 and archives named; 1.2: the page's 索引号 and 文号 kept, its labels read spaced out for alignment (``索 引 号``,
 ``文　　号``) and in ``|``-separated rows, 发文日期 read as a publication date; 1.3: the documents a page links
 and the images in its body (a Word document's pictures too) kept, and noted where the standard tables are
-missing)."""
+missing; 1.4: a table 三 printing 法人或其他组织 as one column read into ``legal_person``)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

@@ -465,11 +465,29 @@ def _matrix_cells(family: Family, hit: RowHit, fmt: str) -> list[Cell]:
         return _extra(family, row.code, row.code, hit.slots, "value_on_heading")
     cols = family.row_columns(row, fmt)
     slots = hit.slots
+    if hit.header and family.merged_columns:
+        cols, slots = _merged_fit(family, row, fmt, slots, hit.header) or (cols, slots)
     if len(slots) > len(cols):
         slots = align(slots, cols, hit.header) or fit(slots, len(cols))
     short = 0 < len(slots) < len(cols)
     cells = [_cell(family, row.code, c, tok, "short_row" if short else "") for c, tok in zip(cols, slots)]
     return cells + _extra(family, row.code, row.code, slots[len(cols):], "extra_value")
+
+
+def _merged_fit(
+    family: Family, row: Row, fmt: str, slots: list[Token], header: dict[str, int]
+) -> tuple[tuple[str, ...], list[Token]] | None:
+    """The row's columns and cells where its table prints a merged column in place of its parts (the header
+    names the merged column and none of its parts) and the row's cells stand under the header's columns
+    (:func:`align`); else ``None``."""
+    merged = frozenset(
+        m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts)
+    )
+    if not merged:
+        return None
+    cols = family.row_columns(row, fmt, merged)
+    aligned = align(slots, cols, header)
+    return (cols, aligned) if aligned is not None else None
 
 
 def _wide_cells(family: Family, run: list[Token], fmt: str) -> list[Cell]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from ..layout import Column, Family, Instance, Row, sum_rule
 
+ORGANISATIONS = ("commercial", "research", "public_interest", "legal_service", "other_org")
 APPLICANTS = (
     Column("natural_person", "自然人", "natural persons"),
+    Column("legal_person", "法人或其他组织", "legal persons and other organisations together, where a table prints "
+           "one column for them in place of the five kinds (null otherwise)", parts=ORGANISATIONS),
     Column("commercial", "商业企业", "commercial enterprises", group="法人或其他组织"),
     Column("research", "科研机构", "research institutions", group="法人或其他组织"),
     Column("public_interest", "社会公益组织", "public-interest organisations", group="法人或其他组织"),
@@ -13,7 +16,9 @@ APPLICANTS = (
     Column("other_org", "其他", "other organisations", group="法人或其他组织"),
     Column("total", "总计", "total"),
 )
-COLS = tuple(c.code for c in APPLICANTS)
+COLS = tuple(c.code for c in APPLICANTS if not c.parts)
+"""The columns of the template's table; some reports print ``legal_person`` in place of the five
+organisations' (the three-column table 自然人, 法人或其他组织, 总计)."""
 BOTH = {"2019": COLS, "2021": COLS}
 ONLY_2021 = {"2021": COLS}
 
@@ -61,7 +66,7 @@ ROWS = (
         "asks to confirm or reissue obtained information",
         2,
     ),
-    _row("other", "(六)其他处理", "other handling", 1),
+    _row("other", "(六)其他处理", "other handling", 1, optional=frozenset({"2021"})),  # 2021: a subtotal some print
     _row(
         "other_no_correction",
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
@@ -94,6 +99,15 @@ def _cells(rows: tuple[str, ...], col: str) -> tuple[str, ...]:
     return tuple(f"{r}.{col}" for r in rows)
 
 
+def instance_merged(col: str) -> bool | None:
+    """The :attr:`~.layout.Instance.merged` of a column's instance: an organisation's column is checked only in
+    a table that prints it (False), ``legal_person`` only in one that prints it instead (True), the others in
+    either table (None)."""
+    return False if col in ORGANISATIONS else True if col == "legal_person" else None
+
+
+PER_COLUMN = (*COLS, "legal_person")
+
 RULES = (
     sum_rule(
         "R1",
@@ -102,8 +116,9 @@ RULES = (
         "new + carried in = total handled + carried forward",
         "new + carried_in = total_handled + carried_forward",
         [
-            Instance(c, _cells(("new", "carried_in"), c), _cells(("total_handled", "carried_forward"), c), F_BOTH)
-            for c in COLS
+            Instance(c, _cells(("new", "carried_in"), c), _cells(("total_handled", "carried_forward"), c), F_BOTH,
+                     instance_merged(c))
+            for c in PER_COLUMN
         ],
     ),
     sum_rule(
@@ -113,17 +128,24 @@ RULES = (
         "total handled = sum of the outcome rows",
         "total_handled = granted + partial + Σ withheld_* + Σ unavailable_* + Σ rejected_* + other"
         " (2021: other_no_correction + other_no_fee + other_misc)",
-        [Instance(c, (f"total_handled.{c}",), _cells(OUTCOMES_2019, c), F19) for c in COLS]
-        + [Instance(c, (f"total_handled.{c}",), _cells(OUTCOMES_2021, c), F21) for c in COLS],
+        [Instance(c, (f"total_handled.{c}",), _cells(OUTCOMES_2019, c), F19, instance_merged(c)) for c in PER_COLUMN]
+        + [Instance(c, (f"total_handled.{c}",), _cells(OUTCOMES_2021, c), F21, instance_merged(c)) for c in PER_COLUMN],
     ),
     sum_rule(
         "R3",
         "requests",
         "总计等于自然人与法人或其他组织各项之和",
-        "total = natural persons + the five kinds of organisation",
-        "total = natural_person + commercial + research + public_interest + legal_service + other_org",
+        "total = natural persons + the five kinds of organisation (or their one column)",
+        "total = natural_person + commercial + research + public_interest + legal_service + other_org"
+        " (a three-column table: natural_person + legal_person)",
         [
-            Instance(r.code, (f"{r.code}.total",), tuple(f"{r.code}.{c}" for c in COLS[:-1]), r.formats)
+            Instance(r.code, (f"{r.code}.total",), tuple(f"{r.code}.{c}" for c in COLS[:-1]), r.formats, False)
+            for r in ROWS
+            if not r.heading
+        ]
+        + [
+            Instance(r.code, (f"{r.code}.total",), (f"{r.code}.natural_person", f"{r.code}.legal_person"), r.formats,
+                     True)
             for r in ROWS
             if not r.heading
         ],

@@ -106,7 +106,9 @@ async def _carry_over(src: Source, reports: list[dict]) -> list[dict]:
                 if out_row is None or in_row is None:
                     pairs.append({"from": a, "to": b, "status": "none", "columns": []})
                     continue
-                fmt_cols = fam.row_columns(fam.row(CARRY_OUT), a["format"] or "")
+                merged = fam.merged_printed(m.code for m in fam.merged_columns
+                                            if out_row.get(m.code) is not None or in_row.get(m.code) is not None)
+                fmt_cols = fam.row_columns(fam.row(CARRY_OUT), a["format"] or "", merged)
                 columns = []
                 for col in fmt_cols:
                     left, right = out_row.get(col), in_row.get(col)

@@ -53,12 +53,19 @@ class _Builder:
 
     def __init__(self, fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dict):
         self.fam, self.fmt, self.cells, self.marks = fam, fmt, cells, marks
+        self.merged = fam.merged_printed(read.get("column_code") or "" for (family, _code), read in cells.items()
+                                         if family == fam.name)
+        """The merged columns the report's table prints in place of their parts (法人或其他组织)."""
         self.placed: set[str] = set()
         self.db_rows = rows
         if fam.shape == "wide":
             self.by_row = {"": rows[0]} if rows else {}
         else:
             self.by_row = {r[fam.row_key]: r for r in rows}
+
+    def columns(self, row: Row) -> tuple[str, ...]:
+        """The columns ``row`` has in the report's table."""
+        return self.fam.row_columns(row, self.fmt, self.merged)
 
     def value(self, row: Row, col: str) -> Any:
         if self.fam.shape == "wide":
@@ -105,7 +112,7 @@ class _Builder:
     def semantic(self, shown: list[Row]) -> list[dict]:
         out = []
         for r in shown:
-            cols = self.fam.row_columns(r, self.fmt)
+            cols = self.columns(r)
             entry: dict[str, Any] = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": r.heading}
             if self.fam.shape == "long" and not r.heading:
                 db_row = self.by_row.get(r.code, {})
@@ -140,7 +147,7 @@ class _Builder:
             layout, head, body = "wide", *self._wide(shown, by_code)
         elif fam.shape == "long":
             layout, head, body = "long", *self._long(shown, by_code)
-        elif len({fam.row_columns(r, self.fmt) for r in shown if not r.heading}) <= 1:
+        elif len({self.columns(r) for r in shown if not r.heading}) <= 1:
             layout, head, body = "grid", *self._grid(shown, by_code)
         else:
             layout, head, body = "sectioned", *self._sectioned(shown, by_code)
@@ -161,7 +168,7 @@ class _Builder:
         """One header over all rows (multi-level from column groups); row labels as a tree."""
         fam = self.fam
         data = [r for r in shown if not r.heading]
-        cols = [fam.column(c) for c in (fam.row_columns(data[0], self.fmt) if data else ())]
+        cols = [fam.column(c) for c in (self.columns(data[0]) if data else ())]
         max_level = max((r.level for r in shown), default=0)
         top = fam.column_header
         grouped = any(c.group for c in cols)
@@ -242,7 +249,7 @@ class _Builder:
     def _sectioned(self, shown: list[Row], by_code: dict) -> tuple[list, list]:
         """Sections under full-width heading rows, each with its own column header."""
         fam = self.fam
-        width = max((len(fam.row_columns(r, self.fmt)) for r in shown if not r.heading), default=0)
+        width = max((len(self.columns(r)) for r in shown if not r.heading), default=0)
         corner = fam.corner
         body: list[dict] = []
         current: tuple[str, ...] | None = None
@@ -255,7 +262,7 @@ class _Builder:
                 )
                 current = None
                 continue
-            cols = fam.row_columns(r, self.fmt)
+            cols = self.columns(r)
             if cols != current:
                 header = [{"type": "th", "text": corner, "colspan": 1, "cls": "gr-corner"}]
                 header += [{"type": "th", "text": column_label(fam, c), "colspan": 1, "column": c} for c in cols]
@@ -275,7 +282,7 @@ class _Builder:
         """No row labels: a header of row groups, rows and columns over one line of figures."""
         fam = self.fam
         groups = fam.row_groups
-        segments = [(r, [fam.column(c) for c in fam.row_columns(r, self.fmt)]) for r in shown if not r.heading]
+        segments = [(r, [fam.column(c) for c in self.columns(r)]) for r in shown if not r.heading]
         three = any(groups.get(r.code) for r, _ in segments)
         first: list[dict] = []
         second: list[dict] = []

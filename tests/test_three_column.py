@@ -1,0 +1,175 @@
+"""Table 三 printed with three columns (自然人, 法人或其他组织, 总计): the organisations' column is read into
+``legal_person`` and checked by the rules' merged instances; a table with the five kinds is read as before.
+Also: the 2021 subtotal (六)其他处理, which the template leaves out, is checked only where a report prints it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from datasette.app import Datasette
+
+from datasette_gaireports.build import build
+from datasette_gaireports.checks import run_checks
+from datasette_gaireports.export import iter_export
+from datasette_gaireports.families import BUILTIN
+from datasette_gaireports.families.requests import FAMILY as REQUESTS
+
+from .conftest import FIXTURES, SEEDS, found, report_ids
+
+THREE = FIXTURES / "three_column" / "2021_天荒坪镇_三列.html"
+ORGANISATIONS = ("commercial", "research", "public_interest", "legal_service", "other_org")
+MERGED_ROW = '<tr><td colspan=3>一、本年新收政府信息公开申请数量</td><td>12</td><td>3</td><td>15</td></tr>'
+
+
+def _variant(folder: Path, name: str, *edits: tuple[str, str]) -> Path:
+    text = THREE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("three")
+    shutil.copy(THREE, folder / THREE.name)
+    shutil.copy(SEEDS / "001_6062cf8d5ea0336b.txt", folder)
+    _variant(folder, "misprint.html", (MERGED_ROW, MERGED_ROW.replace("<td>3</td>", "<td>4</td>")),
+             ("安吉县天荒坪镇", "白沙镇"))
+    # the same body's next year: its carried-in figures are the carried-forward figures above
+    _variant(folder, "2022.html", ("2021", "2022"), ("2022年1月20日", "2023年1月20日"),
+             ("二、上年结转政府信息公开申请数量</td><td>1</td><td>0</td><td>1</td>",
+              "二、上年结转政府信息公开申请数量</td><td>2</td><td>0</td><td>2</td>"))
+    # the five kinds' header row left out: the figures stand in seven columns, not under the header's three
+    seven = [f"<td>{n}</td>" for n in (12, 1, 1, 0, 0, 1, 15)]
+    _variant(folder, "no-subheader.html", ("<td colspan=3>申请人情况</td>", "<td colspan=7>申请人情况</td>"),
+             ("<td>法人或其他组织</td>", "<td colspan=5>法人或其他组织</td>"),
+             (MERGED_ROW, MERGED_ROW.replace("<td>12</td><td>3</td><td>15</td>", "".join(seven))),
+             ("安吉县天荒坪镇", "红旗镇"))
+    path = folder.parent / f"{folder.name}.db"
+    build([folder], path)
+    return path
+
+
+def _requests(db: Path, source: str) -> dict[str, dict]:
+    d = sqlite_utils.Database(db)
+    rid = report_ids(db)[source]
+    return {r["row"]: r for r in d.query("select * from requests where report_id = ?", [rid])}
+
+
+def _checks(db: Path, source: str) -> list[dict]:
+    d = sqlite_utils.Database(db)
+    return list(d.query("select c.*, i.equation from checks c join rule_instances i using (instance) "
+                        "where report_id = ? order by rule, scope", [report_ids(db)[source]]))
+
+
+def test_a_three_column_table_is_read_into_natural_person_legal_person_and_total(db):
+    rows = _requests(db, THREE.name)
+    assert {k: rows["new"][k] for k in ("natural_person", "legal_person", "total")} == {
+        "natural_person": 12, "legal_person": 3, "total": 15}
+    assert {k: rows["unavailable_not_held"][k] for k in ("natural_person", "legal_person", "total")} == {
+        "natural_person": 2, "legal_person": 1, "total": 3}
+    assert all(rows[r][c] is None for r in rows for c in ORGANISATIONS), "no organisation's column is printed"
+    d = sqlite_utils.Database(db)
+    flags = [r["flag"] for r in d.query("select flag from cells where report_id = ? and family = 'requests'",
+                                        [report_ids(db)[THREE.name]])]
+    assert len(flags) == 25 * 3 and not any(flags), "every row has its three cells, none short"
+
+
+def test_its_checks_are_the_merged_instances_and_pass(db):
+    checks = _checks(db, THREE.name)
+    requests = [c for c in checks if c["rule"] in ("R1", "R2", "R3")]
+    assert {c["status"] for c in checks} == {"pass"}
+    assert sorted({c["scope"] for c in requests if c["rule"] == "R1"}) == ["legal_person", "natural_person", "total"]
+    r3 = {c["scope"]: c["equation"] for c in requests if c["rule"] == "R3"}
+    assert r3["new"] == "new.total = new.natural_person + new.legal_person"
+    assert "other" not in r3, "the 2021 subtotal (六)其他处理 is not printed, so not checked"
+    assert sqlite_utils.Database(db).table("reports").get(report_ids(db)[THREE.name])["check_status"] == "pass"
+
+
+def test_a_seven_column_table_keeps_its_columns_and_rules(db):
+    rows = _requests(db, "001_6062cf8d5ea0336b.txt")
+    assert rows["new"]["natural_person"] == 5 and rows["new"]["total"] == 5 and rows["new"]["commercial"] == 0
+    assert all(r["legal_person"] is None for r in rows.values())
+    checks = _checks(db, "001_6062cf8d5ea0336b.txt")
+    assert sorted(c["scope"] for c in checks if c["rule"] == "R1") == sorted(
+        ("natural_person", *ORGANISATIONS, "total"))
+    assert not [c for c in checks if "legal_person" in c["equation"]]
+
+
+def test_a_misprinted_organisations_figure_fails_its_column_and_its_row(db):
+    failing = {(c["rule"], c["scope"]) for c in _checks(db, "misprint.html") if c["status"] == "fail"}
+    assert failing == {("R1", "legal_person"), ("R3", "new")}
+
+
+def test_a_header_without_the_five_kinds_over_seven_figures_is_read_as_seven_columns(db):
+    rows = _requests(db, "no-subheader.html")
+    assert [rows["new"][c] for c in ("natural_person", *ORGANISATIONS, "total")] == [12, 1, 1, 0, 0, 1, 15]
+    assert rows["new"]["legal_person"] is None
+
+
+def test_the_year_after_is_checked_column_by_column_across_years(db):
+    x1 = {c["scope"]: c["status"] for c in _checks(db, "2022.html") if c["rule"] == "X1"}
+    assert x1 == {"natural_person": "pass", "legal_person": "pass", "total": "pass"}
+
+
+def test_the_export_gives_the_three_columns(db):
+    exported = {o["source"]: o for o in iter_export(str(db))}
+    assert exported[THREE.name]["tables"]["requests"]["new"] == {"natural_person": 12, "legal_person": 3,
+                                                                 "total": 15}
+    assert list(exported["001_6062cf8d5ea0336b.txt"]["tables"]["requests"]["new"]) == [
+        "natural_person", *ORGANISATIONS, "total"]
+
+
+@pytest.mark.asyncio
+async def test_the_report_page_rebuilds_the_table_with_three_columns(db):
+    ds = Datasette([str(db)])
+    ids = report_ids(db)
+    data = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{ids[THREE.name]}.json")).json()
+    table = next(t for t in data["tables"] if t["family"] == "requests")
+    assert [[c["text"] for c in row] for row in table["head"]][1] == ["自然人", "法人或其他组织", "总计"]
+    assert table["head"][0][1] == {"text": "申请人情况", "colspan": 3, "rowspan": 1}
+    new = next(r for r in table["rows"] if r["code"] == "new")
+    assert [(c["column"], c["display"]) for c in new["cells"]] == [
+        ("natural_person", "12"), ("legal_person", "3"), ("total", "15")]
+    misprint = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{ids['misprint.html']}")).text
+    cell = found(r'(<td[^>]*data-cell="new\.legal_person".*?</td>)', misprint, re.S)
+    assert "gr-fail" in cell and ">4<" in cell
+    seven = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{ids['001_6062cf8d5ea0336b.txt']}.json")).json()
+    head = next(t for t in seven["tables"] if t["family"] == "requests")["head"]
+    assert {"text": "法人或其他组织", "colspan": 5, "rowspan": 1} in head[1]
+
+
+@pytest.mark.asyncio
+async def test_the_agency_page_compares_the_carried_figures_of_the_three_columns(db):
+    ds = Datasette([str(db)])
+    html = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{report_ids(db)['2022.html']}")).text
+    agency = found(r'href="(/[^"]*/agency/\w+)"', html)
+    page = (await ds.client.get(agency)).text
+    table = found(r'data-carry="2021-2022">(.*?)</table>', page, re.S)
+    assert re.findall(r'<tr data-column="(\w+)">', table) == ["natural_person", "legal_person", "total"]
+    assert "gr-fail" not in table
+
+
+def _values_2021(subtotal: bool) -> dict[str, dict]:
+    cells = {f"{r.code}.{c}": 0 for r in REQUESTS.data_rows("2021") for c in REQUESTS.row_columns(r, "2021")}
+    cells.update({"new.natural_person": 1, "new.total": 1, "granted.natural_person": 1, "granted.total": 1,
+                  "total_handled.natural_person": 1, "total_handled.total": 1})
+    if not subtotal:
+        cells = {k: v for k, v in cells.items() if not k.startswith("other.")}
+    else:
+        cells["other.total"] = 2  # a subtotal that breaks its row
+    return {"requests": cells}
+
+
+def test_the_2021_subtotal_is_checked_only_where_printed():
+    without = run_checks(BUILTIN, "2021", _values_2021(subtotal=False))
+    assert not [c for c in without if "other" in (c.scope,) or any(x.startswith("other.") for x in c.cells)]
+    assert {c.status for c in without} == {"pass"}
+    printed = run_checks(BUILTIN, "2021", _values_2021(subtotal=True))
+    assert [(c.rule, c.scope, c.status) for c in printed if c.scope == "other"] == [("R3", "other", "fail")]
