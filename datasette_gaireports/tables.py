@@ -67,7 +67,8 @@ class RowHit:
     filled: int
     """How many of the slots hold a figure."""
     header: dict[str, int] | None = None
-    """Column code → the column its header stands in, for the table the row is in (where known)."""
+    """Column code → the column its header stands in, for the table the row is in (where known); for a table
+    without columns, the order of the header cells before its first row (table 三 only)."""
 
 
 @dataclass
@@ -237,15 +238,24 @@ KEY_SLACK = 4
 label's key can't grow into one."""
 
 
-def _column_keys(family: Family) -> tuple[tuple[str, str], ...]:
-    return tuple((label_key(c.label), c.code) for c in family.columns if label_key(c.label))
+ColumnKeys = tuple[tuple[str, str, bool], ...]
+"""(label key, column code, whether a header cut short names it) of a family's columns."""
 
 
-def column_of(text: str, keys: tuple[tuple[str, str], ...]) -> str | None:
-    """The column a header cell names: its label, or a longer header ending in it (本年处理决定数量)."""
+def _column_keys(family: Family) -> ColumnKeys:
+    return tuple((label_key(c.label), c.code, bool(c.parts)) for c in family.columns if label_key(c.label))
+
+
+def column_of(text: str, keys: ColumnKeys) -> str | None:
+    """The column a header cell names: its label, or a longer header ending in it (本年处理决定数量); a merged
+    column's (:attr:`.layout.Column.parts`) also cut short to its first two characters or more (``法人或其``, a
+    narrow cell's text), which tells it from the header over its parts' columns where no part is named."""
     key = label_key(text)
-    for k, code in keys:
+    for k, code, _cut in keys:
         if key == k or (len(k) >= 4 and key.endswith(k)):
+            return code
+    for k, code, cut in keys:
+        if cut and len(key) >= 2 and k.startswith(key):
             return code
     return None
 
@@ -263,22 +273,63 @@ def header_rows(family: Family, tokens: list[Token], begin: int, end: int) -> di
     found: dict[int, dict[str, int]] = {}
     numeric: set[int] = set()
     named: set[int] = set()
+    pending: tuple[str, int, int] | None = None
+    """The text, row and column of the token before, in the same row, that names no column: a header split at
+    a space (``法人 或其他组织``) is named by the two together."""
     for tok in tokens[begin:end]:
-        if tok.row is None or tok.col is None:
+        row, col = tok.row, tok.col
+        if row is None or col is None:
             continue
         if parse_value(tok.text).is_number:
-            numeric.add(tok.row)
+            numeric.add(row)
+            pending = None
             continue
-        code = memo.get(tok.text, "")
-        if code == "":
-            code = column_of(tok.text, keys)
-            if len(memo) < MEMO_SIZE:
-                memo[tok.text] = code
+        text = tok.text
+        code = _column_memo(text, keys, memo)
+        if not code and pending is not None and pending[1] == row and len(pending[0]) + len(text) <= MAX_SPLIT:
+            text, row, col = pending[0] + text, pending[1], pending[2]
+            code = _column_memo(text, keys, memo)
+        pending = None if code else (tok.text, row, col)
         if code:
-            found.setdefault(tok.row, {})[code] = tok.col
-            if label_key(tok.text) not in labels:
-                named.add(tok.row)
+            found.setdefault(row, {})[code] = col
+            if label_key(text) not in labels:
+                named.add(row)
     return {r: cols for r, cols in found.items() if r in named and r not in numeric}
+
+
+MAX_SPLIT = 16
+"""The longest header text read from two tokens."""
+
+
+def columns_named(text: str, keys: ColumnKeys) -> list[str]:
+    """The columns a text names, in order: the text itself, or its words (``自然人 法人 或其他组织 总计``), a
+    word that names none read with the next."""
+    if len(text) > 60:
+        return []
+    code = column_of(text, keys)
+    words = text.split()
+    if len(words) < 2:
+        return [code] if code else []
+    out: list[str] = []
+    pending = ""
+    for word in words:
+        code = column_of(pending + word, keys) if pending and len(pending) + len(word) <= MAX_SPLIT else None
+        code = code or column_of(word, keys)
+        if code:
+            out.append(code)
+            pending = ""
+        else:
+            pending = word
+    return out
+
+
+def _column_memo(text: str, keys: ColumnKeys, memo: dict[str, str | None]) -> str | None:
+    code = memo.get(text, "")
+    if code == "":
+        code = column_of(text, keys)
+        if len(memo) < MEMO_SIZE:
+            memo[text] = code
+    return code
 
 
 def may_open_row(tokens: list[Token]) -> list[bool]:
@@ -297,6 +348,12 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     prefixes = label_prefixes(index)
     headers = header_rows(family, tokens, begin, end) if family.shape == "matrix" else {}
     header: dict[str, int] = {}
+    sequence: dict[str, int] = {}
+    """The columns the text before the first row names, in order, for a table without header rows (dumped one
+    cell per line, or its header one line of words): what tells a three-column table 三 from a seven-column
+    one. Numbered -1, -2, … (no column of a row)."""
+    ordered = family.shape == "matrix" and bool(family.merged_columns)
+    pending = ""
     hits: dict[str, RowHit] = {}
     votes: Counter = Counter()
     last = -1
@@ -312,6 +369,15 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             continue
         found = match_label(index, prefixes, tokens, i, end)
         if found is None:
+            if ordered and not hits:
+                keys = _memo("columns", family, lambda: _column_keys(family))
+                text = tokens[i].text
+                codes = columns_named(text, keys)
+                if not codes and pending and len(pending) + len(text) <= MAX_SPLIT:  # a header over two lines
+                    codes = columns_named(pending + text, keys)
+                pending = "" if codes else text
+                for code in codes:
+                    sequence.setdefault(code, -1 - len(sequence))
             i += 1
             continue
         entries, j, label_text = found
@@ -327,7 +393,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             slots.append(tokens[j])
             j += 1
         filled = sum(1 for s in slots if parse_value(s.text).is_number)
-        hit = RowHit(entry, tok, label_text, slots, filled, dict(header) if tok.row is not None else None)
+        hit = RowHit(entry, tok, label_text, slots, filled,
+                     dict(header) if tok.row is not None and header else sequence or None)
         prev = hits.get(entry.row.code)
         if prev is None or (hit.filled, len(hit.slots)) >= (prev.filled, len(prev.slots)):
             hits[entry.row.code] = hit
@@ -479,7 +546,7 @@ def _merged_fit(
 ) -> tuple[tuple[str, ...], list[Token]] | None:
     """The row's columns and cells where its table prints a merged column in place of its parts (the header
     names the merged column and none of its parts) and the row's cells stand under the header's columns
-    (:func:`align`); else ``None``."""
+    (:func:`align`) or, where they do not (a line of text), are as many as those columns; else ``None``."""
     merged = frozenset(
         m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts)
     )
@@ -487,7 +554,11 @@ def _merged_fit(
         return None
     cols = family.row_columns(row, fmt, merged)
     aligned = align(slots, cols, header)
-    return (cols, aligned) if aligned is not None else None
+    if aligned is not None:
+        return cols, aligned
+    # a line of text, or a table dumped one cell per line, has no columns to stand under: as many cells will do
+    cells = [t for t in slots if not is_noise(t.text)]
+    return (cols, cells) if len(cells) == len(cols) else None
 
 
 def _wide_cells(family: Family, run: list[Token], fmt: str) -> list[Cell]:

@@ -38,6 +38,7 @@ def test_every_format_and_rendering_is_covered(corpus):
     assert min(combos.values()) >= 3
     assert {t["encoding"] for t in truths} >= {"utf-8", "gbk", "big5", "gb18030"}
     assert sum(1 for t in truths if t["checks_fail"]) >= 5, "a share of reports carries an injected error"
+    assert sum(1 for t in truths if "three_column_requests" in t["variants"]) >= 3, "table 三 in three columns"
     assert len({t["agency"] for t in truths}) == len(truths), "one report per body"
 
 

@@ -14,7 +14,9 @@ from datasette.app import Datasette
 
 from datasette_gaireports.build import build
 from datasette_gaireports.checks import run_checks
-from datasette_gaireports.export import iter_export
+from datasette_gaireports.corpus import generate_corpus
+from datasette_gaireports.corpus.score import lines, load_export, load_truth, perfect, score
+from datasette_gaireports.export import export_lines, iter_export
 from datasette_gaireports.families import BUILTIN
 from datasette_gaireports.families.requests import FAMILY as REQUESTS
 
@@ -173,3 +175,17 @@ def test_the_2021_subtotal_is_checked_only_where_printed():
     assert {c.status for c in without} == {"pass"}
     printed = run_checks(BUILTIN, "2021", _values_2021(subtotal=True))
     assert [(c.rule, c.scope, c.status) for c in printed if c.scope == "other"] == [("R3", "other", "fail")]
+
+
+def test_generated_three_column_tables_are_read_exactly_in_every_rendering(tmp_path):
+    """Generated reports whose table 三 has three columns, in HTML and text renderings (one cell per line,
+    ``|``-separated, tab-separated, spaced, traditional characters), with headers cut short (``法人或其``) or
+    broken over two lines as such pages print them."""
+    truths = generate_corpus(tmp_path / "g", 400, 5)
+    three = {t["source"]: t for t in truths if "three_column_requests" in t["variants"]}
+    assert len({t["rendering"] for t in three.values()}) >= 8, "most renderings have one"
+    build([tmp_path / "g" / "reports"], tmp_path / "g.db")
+    (tmp_path / "g.jsonl").write_text("\n".join(export_lines(str(tmp_path / "g.db"))), encoding="utf-8")
+    truth = {k: v for k, v in load_truth(tmp_path / "g" / "truth").items() if k in three}
+    result = score(truth, load_export(tmp_path / "g.jsonl"))
+    assert result.total.reports == len(three) and perfect(result), "\n".join(lines(result, show=40))

@@ -180,9 +180,27 @@ def _truth_for(plan: TablePlan) -> dict[str, Number | None]:
         printed.add(r.code)
     out: dict[str, Number | None] = {}
     for r in fam.data_rows(fmt):
-        for c in fam.row_columns(r, fmt):
+        for c in plan.columns(r):
             cell = fam.cell_code(r.code, c)
             out[cell] = plan.values.get(cell) if r.code in printed else None
+    return out
+
+
+THREE_COLUMN_SHARE = 0.08
+"""Share of the table reports whose table 三 prints 法人或其他组织 as one column."""
+
+
+def merged_values(fam: Family, fmt: str, values: dict[str, Number | None]) -> dict[str, Number | None]:
+    """``values`` with each merged column's cells (the sum of its parts', blank where one is blank) in place of
+    its parts'."""
+    out = dict(values)
+    for r in fam.data_rows(fmt):
+        for m in fam.merged_columns:
+            parts = [fam.cell_code(r.code, c) for c in m.parts if c in fam.row_columns(r, fmt)]
+            if not parts:
+                continue
+            got = [out.pop(cell, None) for cell in parts]
+            out[fam.cell_code(r.code, m.code)] = None if any(v is None for v in got) else sum(got)  # type: ignore[arg-type]
     return out
 
 
@@ -234,6 +252,10 @@ def compose(
     other_subtotal = fmt == "2021" and rng.random() < 0.4
     if other_subtotal:
         variants.append("other_subtotal")
+    # drawn from a generator of its own, so that the reports' other draws are those of the corpora before it
+    three_column = fmt in ("2019", "2021") and random.Random(f"{agency.name} {year}").random() < THREE_COLUMN_SHARE
+    if three_column:
+        variants.append("three_column_requests")
     writer = Writer(style, rng)
     published = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
     title = _title(agency, year, rng, variants)
@@ -270,6 +292,9 @@ def compose(
             rows, merged, repeated, extra_total = _plan_rows(fam, fmt, rng, loose, variants)
             plan = TablePlan(fam, fmt, fig.values[fam.name], {c: u for (f, c), u in fig.units.items() if f == fam.name},
                              rows, merged, extra_total, repeated, other_subtotal and fam.name == "requests")
+            if three_column and fam.merged_columns:
+                plan.merged_columns = frozenset(m.code for m in fam.merged_columns)
+                plan.values = merged_values(fam, fmt, plan.values)
             values = _truth_for(plan)
             if _present(fam, values):
                 truth[fam.name] = values
@@ -277,7 +302,7 @@ def compose(
             if fam.notes and rng.random() < 0.3:
                 blocks.append(Para(f"（{fam.notes}）", "note"))
             grid = build_grid(plan, writer)
-            header_rows = {"requests": 3, "review": 3}.get(fam.name, 0)
+            header_rows = {"requests": 2 if plan.merged_columns else 3, "review": 3}.get(fam.name, 0)
             blocks.append(Table(fam.name, grid, header_rows))
         blocks.append(Para("五、存在的主要问题及改进情况", "heading"))
         blocks += [Para(t) for t in narrative.problems(agency, year, rng)]

@@ -74,8 +74,10 @@ def _tables(values: dict[str, dict[str, Number | None]], fmt: str) -> dict[str, 
             codes = [r.code for r in fam.data_rows(fmt)] if fmt != "prose" else list(cells)
             out[name] = {code: cells.get(code) for code in codes}
         else:
+            merged = fam.merged_printed(fam.split_cell(cell)[1] for cell in cells)
             out[name] = {
-                r.code: {c: cells.get(fam.cell_code(r.code, c)) for c in fam.row_columns(r, fmt)} for r in fam.data_rows(fmt)
+                r.code: {c: cells.get(fam.cell_code(r.code, c)) for c in fam.row_columns(r, fmt, merged)}
+                for r in fam.data_rows(fmt)
             }
     return out
 

@@ -56,6 +56,12 @@ class TablePlan:
     """A row printed twice."""
     other_subtotal: bool = False
     """2021 table 三: (六)其他处理 printed with its own figures above its three sub-rows."""
+    merged_columns: frozenset[str] = frozenset()
+    """Columns printed in place of their parts (table 三's one 法人或其他组织 column); ``values`` holds their figures."""
+
+    def columns(self, row: Row) -> tuple[str, ...]:
+        """The columns ``row`` prints."""
+        return self.family.row_columns(row, self.fmt, self.merged_columns)
 
 
 class Writer:
@@ -74,7 +80,7 @@ class Writer:
 def _value_cells(plan: TablePlan, row: Row, w: Writer) -> list[GridCell]:
     fam = plan.family
     out = []
-    for col in fam.row_columns(row, plan.fmt):
+    for col in plan.columns(row):
         cell = fam.cell_code(row.code, col)
         out.append(GridCell(w.value(plan.values.get(cell), plan.units.get(cell, "")), "value", code=cell))
     return out
@@ -164,17 +170,19 @@ def tree_grid(plan: TablePlan, w: Writer) -> Grid:
     fam, fmt = plan.family, plan.fmt
     rows = plan.rows
     depth = 1 + max(r.level for r in fam.rows)
-    cols = [fam.column(c) for c in fam.row_columns(fam.data_rows(fmt)[0], fmt)]
+    cols = [fam.column(c) for c in plan.columns(fam.data_rows(fmt)[0])]
     codes = tuple(c.code for c in cols)
     note = f"({fam.notes})" if fam.notes else ""
-    top = [GridCell(note, "header", rowspan=3, colspan=depth), GridCell(APPLICANT_HEADER, "header", colspan=len(cols))]
+    levels = 3 if any(c.group for c in cols) else 2
+    top = [GridCell(note, "header", rowspan=levels, colspan=depth),
+           GridCell(APPLICANT_HEADER, "header", colspan=len(cols))]
     second: list[GridCell] = []
     third: list[GridCell] = []
     k = 0
     while k < len(cols):
         group = cols[k].group
         if not group:
-            second.append(GridCell(cols[k].label, "header", rowspan=2))
+            second.append(GridCell(cols[k].label, "header", rowspan=levels - 1))
             k += 1
             continue
         n = next((i for i, c in enumerate(cols[k:]) if c.group != group), len(cols) - k)
@@ -200,7 +208,7 @@ def tree_grid(plan: TablePlan, w: Writer) -> Grid:
         below[0] = [label, *below[0]]
         return below
 
-    grid: Grid = [top, second, third]
+    grid: Grid = [top, second, third] if third else [top, second]
     i = 0
     while i < len(rows):
         grid += lines(i)
@@ -210,7 +218,7 @@ def tree_grid(plan: TablePlan, w: Writer) -> Grid:
 
 def _prints_own(plan: TablePlan, row: Row) -> bool:
     """A non-heading row with sub-rows prints its own figures only as a subtotal."""
-    return not row.heading and plan.other_subtotal and bool(plan.family.row_columns(row, plan.fmt))
+    return not row.heading and plan.other_subtotal and bool(plan.columns(row))
 
 
 def wide_grid(plan: TablePlan, w: Writer) -> Grid:
