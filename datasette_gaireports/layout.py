@@ -235,6 +235,7 @@ class Family:
         for r in self.data_rows():
             for fmt in r.optional:
                 out.setdefault(fmt, set()).update(self.cell_code(r.code, c) for c in self.row_columns(r, fmt))
+                out[fmt].update(cell for _column, cell in self.merged_pairs(r))
         return {fmt: frozenset(cells) for fmt, cells in out.items()}
 
     def cell_codes(self, fmt: str) -> tuple[str, ...]:

@@ -174,7 +174,9 @@ def test_the_2021_subtotal_is_checked_only_where_printed():
     assert not [c for c in without if "other" in (c.scope,) or any(x.startswith("other.") for x in c.cells)]
     assert {c.status for c in without} == {"pass"}
     printed = run_checks(BUILTIN, "2021", _values_2021(subtotal=True))
-    assert [(c.rule, c.scope, c.status) for c in printed if c.scope == "other"] == [("R3", "other", "fail")]
+    assert [(c.rule, c.scope, c.status) for c in printed if "other.total" in c.cells] == [
+        ("R3", "other", "fail"), ("R5", "total", "fail")], "the subtotal against its row and against its three kinds"
+    assert {c.status for c in printed if c.rule == "R5" and c.scope != "total"} == {"pass"}
 
 
 def test_generated_three_column_tables_are_read_exactly_in_every_rendering(tmp_path):

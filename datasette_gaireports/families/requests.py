@@ -150,6 +150,14 @@ RULES = (
             if not r.heading
         ],
     ),
+    sum_rule(
+        "R5",
+        "requests",
+        "(六)其他处理等于其三项之和(2021年格式,报告列出该小计时)",
+        "other handling = its three kinds (2021 format, where a report prints the subtotal)",
+        "other = other_no_correction + other_no_fee + other_misc",
+        [Instance(c, (f"other.{c}",), _cells(OTHER_2021, c), F21, instance_merged(c)) for c in PER_COLUMN],
+    ),
 )
 
 FAMILY = Family(
