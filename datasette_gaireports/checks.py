@@ -83,29 +83,18 @@ def run_checks(families: Iterable[Family], fmt: str, values: Mapping[str, Mappin
             continue
         cells = values[fam.name]
         merged = prints_merged(fam, cells)
-        optional = fam.optional_cells(fmt)
-        for rule in fam.rules:
-            for inst in rule.instances:
-                if fmt not in inst.formats or inst.merged not in (None, merged):
-                    continue
-                if optional and _lacks_optional(inst, optional, cells):
-                    continue
-                out.append(evaluate(rule, inst, cells))
+        for rule, inst, optional in fam.instances_for(fmt):
+            if inst.merged not in (None, merged) or (optional and not any(c in cells for c in optional)):
+                continue
+            out.append(evaluate(rule, inst, cells))
     return out
-
-
-def _lacks_optional(inst: Instance, optional: frozenset[str], cells: Mapping[str, Number | None]) -> bool:
-    """True where ``inst`` reads cells of an optional row (``optional``) and the report has none of them."""
-    wanted = [c for c in inst.cells if c in optional]
-    return bool(wanted) and not any(c in cells for c in wanted)
 
 
 def prints_merged(fam: Family, cells: Iterable[str]) -> bool:
     """True where a report's cells of ``fam`` (their codes) include one of a merged column
     (:attr:`.layout.Column.parts`): its table prints that column in place of its parts."""
-    if fam.shape != "matrix" or not fam.merged_columns:
-        return False
-    return bool(fam.merged_printed(fam.split_cell(code)[1] for code in cells))
+    suffixes = fam.merged_suffixes
+    return bool(suffixes) and any(code.endswith(suffixes) for code in cells)
 
 
 def text_vs_table(fmt: str, values: Mapping[str, Mapping[str, Number | None]], figures: Iterable[Cell]) -> list[Check]:

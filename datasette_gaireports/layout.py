@@ -238,6 +238,29 @@ class Family:
                 out[fmt].update(cell for _column, cell in self.merged_pairs(r))
         return {fmt: frozenset(cells) for fmt, cells in out.items()}
 
+    def instances_for(self, fmt: str) -> tuple[tuple[Rule, Instance, tuple[str, ...]], ...]:
+        """The rule instances that check a report of ``fmt``, in the rules' order, each with its cells of
+        optional rows (:meth:`optional_cells`): an instance with such cells applies only where the report
+        has one of them."""
+        found = self._instances.get(fmt)
+        if found is None:
+            optional = self.optional_cells(fmt)
+            found = self._instances[fmt] = tuple(
+                (rule, inst, tuple(c for c in inst.cells if c in optional))
+                for rule in self.rules for inst in rule.instances if fmt in inst.formats
+            )
+        return found
+
+    @cached_property
+    def _instances(self) -> dict[str, tuple[tuple[Rule, Instance, tuple[str, ...]], ...]]:
+        return {}
+
+    @cached_property
+    def merged_suffixes(self) -> tuple[str, ...]:
+        """How the codes of a merged column's cells end (``.legal_person``): a report has the column where
+        one of its cells' codes does."""
+        return tuple(f".{c.code}" for c in self.merged_columns) if self.shape == "matrix" else ()
+
     def cell_codes(self, fmt: str) -> tuple[str, ...]:
         """The codes of the cells ``fmt`` prints, in printed order."""
         return tuple(cell for _row, _label, cells in self.printed_rows(fmt) for _column, cell in cells)

@@ -67,8 +67,9 @@ class RowHit:
     filled: int
     """How many of the slots hold a figure."""
     header: dict[str, int] | None = None
-    """Column code → the column its header stands in, for the table the row is in (where known); for a table
-    without columns, the order of the header cells before its first row (table 三 only)."""
+    """Column code → the column its header stands in, for the table the row is in (where known); where no
+    header row stands over the row (a table dumped one cell per line, a line of text), the columns the text
+    before the table's first row names, numbered -1, -2, … in order (families with a merged column only)."""
 
 
 @dataclass
