@@ -139,6 +139,10 @@ async def test_the_report_page_rebuilds_the_table_with_three_columns(db):
     new = next(r for r in table["rows"] if r["code"] == "new")
     assert [(c["column"], c["display"]) for c in new["cells"]] == [
         ("natural_person", "12"), ("legal_person", "3"), ("total", "15")]
+    other = next(r for r in table["rows"] if r["code"] == "other")
+    assert other["heading"] and other["cells"] == [], "the subtotal the report leaves out is a label over its rows"
+    html = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{ids[THREE.name]}")).text
+    assert '<td class="gr-label gr-heading" rowspan="3" data-row="other">(六)其他处理</td>' in html
     misprint = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{ids['misprint.html']}")).text
     cell = found(r'(<td[^>]*data-cell="new\.legal_person".*?</td>)', misprint, re.S)
     assert "gr-fail" in cell and ">4<" in cell

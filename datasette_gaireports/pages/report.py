@@ -63,6 +63,16 @@ class _Builder:
         else:
             self.by_row = {r[fam.row_key]: r for r in rows}
 
+    def heading(self, row: Row) -> bool:
+        """A heading row, or one the format prints in some reports only (:attr:`.layout.Row.optional`, the 2021
+        subtotal (六)其他处理) that this report has not: shown as the template prints it, a label over its rows."""
+        if row.heading:
+            return True
+        if self.fmt not in row.optional:
+            return False
+        return not any((self.fam.name, self.fam.cell_code(row.code, c)) in self.cells or self.value(row, c) is not None
+                       for c in self.columns(row))
+
     def columns(self, row: Row) -> tuple[str, ...]:
         """The columns ``row`` has in the report's table."""
         return self.fam.row_columns(row, self.fmt, self.merged)
@@ -113,14 +123,14 @@ class _Builder:
         out = []
         for r in shown:
             cols = self.columns(r)
-            entry: dict[str, Any] = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": r.heading}
-            if self.fam.shape == "long" and not r.heading:
+            entry: dict[str, Any] = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": self.heading(r)}
+            if self.fam.shape == "long" and not self.heading(r):
                 db_row = self.by_row.get(r.code, {})
                 entry["unit"] = db_row.get("unit") or r.unit
                 if db_row.get("sentence"):
                     entry["sentence"] = db_row["sentence"]
             entry["cells"] = [
-                self.cell(r.code, c, self.value(r, c), unit=entry.get("unit")) for c in cols if not r.heading
+                self.cell(r.code, c, self.value(r, c), unit=entry.get("unit")) for c in cols if not self.heading(r)
             ]
             out.append(entry)
         return out
@@ -147,7 +157,7 @@ class _Builder:
             layout, head, body = "wide", *self._wide(shown, by_code)
         elif fam.shape == "long":
             layout, head, body = "long", *self._long(shown, by_code)
-        elif len({self.columns(r) for r in shown if not r.heading}) <= 1:
+        elif len({self.columns(r) for r in shown if not self.heading(r)}) <= 1:
             layout, head, body = "grid", *self._grid(shown, by_code)
         else:
             layout, head, body = "sectioned", *self._sectioned(shown, by_code)
@@ -167,7 +177,7 @@ class _Builder:
     def _grid(self, shown: list[Row], by_code: dict) -> tuple[list, list]:
         """One header over all rows (multi-level from column groups); row labels as a tree."""
         fam = self.fam
-        data = [r for r in shown if not r.heading]
+        data = [r for r in shown if not self.heading(r)]
         cols = [fam.column(c) for c in (self.columns(data[0]) if data else ())]
         max_level = max((r.level for r in shown), default=0)
         top = fam.column_header
@@ -205,7 +215,7 @@ class _Builder:
                 out.append(r)
             return out
 
-        spanning = {r.code for k, r in enumerate(shown) if r.heading and descendants(k)}
+        spanning = {r.code for k, r in enumerate(shown) if self.heading(r) and descendants(k)}
         emitted_under = {
             r.code: sum(1 for d in descendants(k) if d.code not in spanning)
             for k, r in enumerate(shown)
@@ -232,10 +242,10 @@ class _Builder:
                     items.append({"type": "spacer", "colspan": 1, "rowspan": 1})
             pending = []
             items.append(
-                {"type": "label", "text": r.label_for(self.fmt), "level": r.level, "heading": r.heading,
+                {"type": "label", "text": r.label_for(self.fmt), "level": r.level, "heading": self.heading(r),
                  "colspan": max_level - r.level + 1, "rowspan": 1, "code": r.code}
             )
-            if r.heading:
+            if self.heading(r):
                 items += [{"type": "none"} for _ in cols]
             else:
                 items += by_code[r.code]["cells"]
@@ -249,12 +259,12 @@ class _Builder:
     def _sectioned(self, shown: list[Row], by_code: dict) -> tuple[list, list]:
         """Sections under full-width heading rows, each with its own column header."""
         fam = self.fam
-        width = max((len(self.columns(r)) for r in shown if not r.heading), default=0)
+        width = max((len(self.columns(r)) for r in shown if not self.heading(r)), default=0)
         corner = fam.corner
         body: list[dict] = []
         current: tuple[str, ...] | None = None
         for r in shown:
-            if r.heading:
+            if self.heading(r):
                 body.append(
                     {"kind": "section", "code": r.code,
                      "items": [{"type": "label", "text": r.label_for(self.fmt), "level": r.level, "heading": True,
@@ -282,7 +292,7 @@ class _Builder:
         """No row labels: a header of row groups, rows and columns over one line of figures."""
         fam = self.fam
         groups = fam.row_groups
-        segments = [(r, [fam.column(c) for c in self.columns(r)]) for r in shown if not r.heading]
+        segments = [(r, [fam.column(c) for c in self.columns(r)]) for r in shown if not self.heading(r)]
         three = any(groups.get(r.code) for r, _ in segments)
         first: list[dict] = []
         second: list[dict] = []
@@ -328,9 +338,9 @@ class _Builder:
         body = []
         for r in shown:
             entry = by_code[r.code]
-            label = {"type": "label", "text": entry["label"], "level": r.level, "heading": r.heading,
+            label = {"type": "label", "text": entry["label"], "level": r.level, "heading": self.heading(r),
                      "colspan": 1, "rowspan": 1, "code": r.code}
-            if r.heading:
+            if self.heading(r):
                 extra = on_heading.get(r.code, [])
                 value_items = [
                     self.cell(r.code, "", extra[0].get("value"), code=extra[0]["cell"]) if extra else {"type": "none"}
@@ -340,7 +350,7 @@ class _Builder:
                 items = [label, {"type": "unit", "text": entry.get("unit") or ""}, *entry["cells"]]
             if prose:
                 items.append({"type": "sentence", "text": entry.get("sentence") or ""})
-            body.append({"kind": "heading" if r.heading else "data", "code": r.code, "items": items})
+            body.append({"kind": "heading" if self.heading(r) else "data", "code": r.code, "items": items})
         return [head_row], body
 
 
