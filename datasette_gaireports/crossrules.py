@@ -29,8 +29,15 @@ X1 = sum_rule(
     "previous:carried_forward = carried_in",
     [
         Instance(c, (f"{PREVIOUS}carried_forward.{c}",), (f"carried_in.{c}",), TABLE_FORMATS,
-                 requests.instance_merged(c))
+                 requests.instance_merged(c), requests.instance_merged(c))
         for c in requests.PER_COLUMN
+    ]
+    # one year's table in three columns, the other's in seven: 法人或其他组织 against the sum of the five kinds
+    + [
+        Instance("legal_person", tuple(f"{PREVIOUS}carried_forward.{c}" for c in requests.ORGANISATIONS),
+                 ("carried_in.legal_person",), TABLE_FORMATS, True, False),
+        Instance("legal_person", (f"{PREVIOUS}carried_forward.legal_person",),
+                 tuple(f"carried_in.{c}" for c in requests.ORGANISATIONS), TABLE_FORMATS, False, True),
     ],
 )
 

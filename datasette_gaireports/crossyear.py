@@ -32,14 +32,18 @@ def pair_checks(rep: ParsedReport, previous: list[ParsedReport]) -> list[Check]:
     for rule in ACROSS_YEARS:
         if rule.family not in values:
             continue
-        merged = prints_merged(ACROSS_YEARS_FAMILIES[rule.family], values[rule.family])
+        fam = ACROSS_YEARS_FAMILIES[rule.family]
+        merged = prints_merged(fam, values[rule.family])
         for inst in rule.instances:
             if rep.format not in inst.formats or inst.merged not in (None, merged):
                 continue
             prev = next((p for p in previous if p.format in inst.formats and rule.family in p.families), None)
             if prev is None:
                 continue
-            earlier = {f"{PREVIOUS}{cell}": v for cell, v in prev.values()[rule.family].items()}
+            before = prev.values()[rule.family]
+            if inst.previous_merged not in (None, prints_merged(fam, before)):
+                continue
+            earlier = {f"{PREVIOUS}{cell}": v for cell, v in before.items()}
             check = evaluate(rule, inst, {**values[rule.family], **earlier})
             note = f"{prev.meta.year} report {prev.source} against {rep.meta.year} report {rep.source}"
             out.append(replace(check, note=note, related=prev.report_id))

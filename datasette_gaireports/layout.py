@@ -89,6 +89,8 @@ class Instance:
     merged: bool | None = None
     """For a family with a merged column (:attr:`Column.parts`): the instance applies only where the report's
     table prints the merged column (True), only where it prints the parts (False), or either way (None)."""
+    previous_merged: bool | None = None
+    """For a rule across years: the same as :attr:`merged`, of the report of the year before."""
 
     @property
     def cells(self) -> tuple[str, ...]:

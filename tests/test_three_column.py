@@ -36,6 +36,27 @@ def _variant(folder: Path, name: str, *edits: tuple[str, str]) -> Path:
     return folder / name
 
 
+def _seven_columns(path: Path, *edits: tuple[str, str]) -> Path:
+    """The fixture with its table 三 in the template's seven columns: each row's 法人或其他组织 figure under
+    商业企业, the other four kinds 0."""
+    text = THREE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    header = ("<tr><td colspan=3 rowspan=2>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+              "<td colspan=3>申请人情况</td></tr>\n<tr><td>自然人</td><td>法人或其他组织</td><td>总计</td></tr>")
+    assert header in text
+    text = text.replace(header, (
+        "<tr><td colspan=3 rowspan=3>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+        "<td colspan=7>申请人情况</td></tr>\n<tr><td rowspan=2>自然人</td><td colspan=5>法人或其他组织</td>"
+        "<td rowspan=2>总计</td></tr>\n<tr>" + "".join(f"<td>{k}</td>" for k in ("商业企业", "科研机构",
+        "社会公益组织", "法律服务机构", "其他")) + "</tr>"))
+    text = re.sub(r"<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>",
+                  r"<td>\1</td><td>\2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>\3</td></tr>", text)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("three")
@@ -47,6 +68,10 @@ def db(tmp_path_factory) -> Path:
     _variant(folder, "2022.html", ("2021", "2022"), ("2022年1月20日", "2023年1月20日"),
              ("二、上年结转政府信息公开申请数量</td><td>1</td><td>0</td><td>1</td>",
               "二、上年结转政府信息公开申请数量</td><td>2</td><td>0</td><td>2</td>"))
+    # the same body's year before, in seven columns: its carried-forward figures are carried in above
+    _seven_columns(folder / "2020.html", ("2021", "2020"), ("2022年1月20日", "2021年1月20日"),
+                   ("四、结转下年度继续办理</td><td>2</td><td>0</td><td>2</td>",
+                    "四、结转下年度继续办理</td><td>1</td><td>0</td><td>1</td>"))
     # the five kinds' header row left out: the figures stand in seven columns, not under the header's three
     seven = [f"<td>{n}</td>" for n in (12, 1, 1, 0, 0, 1, 15)]
     _variant(folder, "no-subheader.html", ("<td colspan=3>申请人情况</td>", "<td colspan=7>申请人情况</td>"),
@@ -120,6 +145,16 @@ def test_the_year_after_is_checked_column_by_column_across_years(db):
     assert x1 == {"natural_person": "pass", "legal_person": "pass", "total": "pass"}
 
 
+def test_a_year_in_seven_columns_is_carried_into_a_year_in_three(db):
+    assert _requests(db, "2020.html")["carried_forward"]["commercial"] == 0, "read in seven columns"
+    x1 = {c["scope"]: (c["status"], c["equation"]) for c in _checks(db, THREE.name) if c["rule"] == "X1"}
+    assert {scope: status for scope, (status, _eq) in x1.items()} == {
+        "natural_person": "pass", "legal_person": "pass", "total": "pass"}
+    assert x1["legal_person"][1] == ("previous:carried_forward.commercial + previous:carried_forward.research + "
+                                     "previous:carried_forward.public_interest + previous:carried_forward.legal_service"
+                                     " + previous:carried_forward.other_org = carried_in.legal_person")
+
+
 def test_the_export_gives_the_three_columns(db):
     exported = {o["source"]: o for o in iter_export(str(db))}
     assert exported[THREE.name]["tables"]["requests"]["new"] == {"natural_person": 12, "legal_person": 3,
@@ -157,9 +192,10 @@ async def test_the_agency_page_compares_the_carried_figures_of_the_three_columns
     html = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{report_ids(db)['2022.html']}")).text
     agency = found(r'href="(/[^"]*/agency/\w+)"', html)
     page = (await ds.client.get(agency)).text
-    table = found(r'data-carry="2021-2022">(.*?)</table>', page, re.S)
-    assert re.findall(r'<tr data-column="(\w+)">', table) == ["natural_person", "legal_person", "total"]
-    assert "gr-fail" not in table
+    for years in ("2020-2021", "2021-2022"):
+        table = found(rf'data-carry="{years}">(.*?)</table>', page, re.S)
+        assert re.findall(r'<tr data-column="(\w+)">', table) == ["natural_person", "legal_person", "total"]
+        assert "gr-fail" not in table and "gr-incomplete" not in table, years
 
 
 def _values_2021(subtotal: bool) -> dict[str, dict]:

@@ -12,6 +12,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from ..families import requests as requests_family
+from ..layout import Family
 from .charts import grouped_bars
 from .common import (
     STATUS_ORDER,
@@ -77,6 +78,17 @@ async def _family_values(src: Source, family: str, column: str, ids: list[str], 
     return {(r["report_id"], r["code"]): r["value"] for r in rows}
 
 
+def _carried(fam: Family, row: dict, col: str) -> Any:
+    """A carried figure of one column; for a merged column (法人或其他组织) of a report whose table has its parts
+    instead, their sum where every part is filled."""
+    value = row.get(col)
+    if value is None and (parts := fam.column(col).parts):
+        values = [row.get(c) for c in parts]
+        if all(v is not None for v in values):
+            return sum(values)
+    return value
+
+
 async def _carry_over(src: Source, reports: list[dict]) -> list[dict]:
     """Year Y's carried_forward against year Y+1's carried_in, per applicant column."""
     fam = families().get("requests")
@@ -111,7 +123,7 @@ async def _carry_over(src: Source, reports: list[dict]) -> list[dict]:
                 fmt_cols = fam.row_columns(fam.row(CARRY_OUT), a["format"] or "", merged)
                 columns = []
                 for col in fmt_cols:
-                    left, right = out_row.get(col), in_row.get(col)
+                    left, right = _carried(fam, out_row, col), _carried(fam, in_row, col)
                     if left is None or right is None:
                         status, diff = "incomplete", None
                     else:
