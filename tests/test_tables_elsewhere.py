@@ -308,3 +308,22 @@ def test_a_word_document_with_its_tables_as_pictures(tmp_path):
     assert rep.reader == "docx" and rep.format == "prose"
     assert len(rep.images) == 2 and all(i.startswith("word/media/") for i in rep.images), rep.images
     assert "the document shows 2 images in the report's body (tables printed as images need OCR)" in rep.reason
+
+
+@pytest.mark.asyncio
+async def test_the_report_page_shows_an_address_that_cannot_be_split_as_text(tmp_path):
+    """A page may link ``http://[x/a.pdf`` (an unbalanced IPv6 bracket): the build keeps it as written, and the
+    report page shows it without a link rather than failing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.html").write_text(page(attachments='<p>附件：<a href="http://[x/a.pdf">年报.pdf</a></p>'),
+                                     encoding="utf-8")
+    db = tmp_path / "bad.db"
+    build([folder], db)
+    rid = report_ids(db)["bad.html"]
+    ds = Datasette([str(db)])
+    html = await ds.client.get(f"/{db.stem}/-/gaireports/report/{rid}")
+    assert html.status_code == 200
+    assert '<li>年报.pdf <span class="gr-muted">http://[x/a.pdf</span></li>' in _attachments_block(html.text)
+    data = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{rid}.json")).json()
+    assert {"href": "http://[x/a.pdf", "text": "年报.pdf", "link": None} in data["report"]["attachments"]

@@ -16,6 +16,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from ..layout import Family, Row
+from ..webpage import web_address
 from .common import (
     STATUS_ORDER,
     Source,
@@ -355,12 +356,12 @@ class _Builder:
 
 
 def web_link(url: object) -> str | None:
-    """``url`` where it is an absolute web address a page may link to; ``None`` for anything else (a relative
-    address of the report's site, ``javascript:``, ``data:``)."""
-    if not isinstance(url, str):
+    """``url`` where it is an absolute web address (:func:`.webpage.web_address`) with a host, which a page may
+    link to; ``None`` for anything else (a relative address of the report's site, ``javascript:``, ``data:``,
+    an address that cannot be split)."""
+    if not isinstance(url, str) or not web_address(url):
         return None
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    return url if urlsplit(url).netloc else None
 
 
 def reconstruct(fam: Family, fmt: str, rows: list[dict], cells: dict, marks: dict) -> dict | None:
