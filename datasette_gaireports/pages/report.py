@@ -63,16 +63,18 @@ class _Builder:
             self.by_row = {"": rows[0]} if rows else {}
         else:
             self.by_row = {r[fam.row_key]: r for r in rows}
+        self.absent = frozenset(r.code for r in fam.rows if fmt in r.optional and not self._has(r))
+        """The rows the format prints in some reports only (:attr:`.layout.Row.optional`, the 2021 subtotal
+        (六)其他处理) that this report has not."""
+
+    def _has(self, row: Row) -> bool:
+        return any((self.fam.name, self.fam.cell_code(row.code, c)) in self.cells or self.value(row, c) is not None
+                   for c in self.columns(row))
 
     def heading(self, row: Row) -> bool:
-        """A heading row, or one the format prints in some reports only (:attr:`.layout.Row.optional`, the 2021
-        subtotal (六)其他处理) that this report has not: shown as the template prints it, a label over its rows."""
-        if row.heading:
-            return True
-        if self.fmt not in row.optional:
-            return False
-        return not any((self.fam.name, self.fam.cell_code(row.code, c)) in self.cells or self.value(row, c) is not None
-                       for c in self.columns(row))
+        """A heading row, or an optional row the report has not (:attr:`absent`): shown as the template prints
+        it, a label over its rows."""
+        return row.heading or row.code in self.absent
 
     def columns(self, row: Row) -> tuple[str, ...]:
         """The columns ``row`` has in the report's table."""
@@ -124,14 +126,15 @@ class _Builder:
         out = []
         for r in shown:
             cols = self.columns(r)
-            entry: dict[str, Any] = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": self.heading(r)}
-            if self.fam.shape == "long" and not self.heading(r):
+            heading = self.heading(r)
+            entry: dict[str, Any] = {"code": r.code, "label": r.label_for(self.fmt), "level": r.level, "heading": heading}
+            if self.fam.shape == "long" and not heading:
                 db_row = self.by_row.get(r.code, {})
                 entry["unit"] = db_row.get("unit") or r.unit
                 if db_row.get("sentence"):
                     entry["sentence"] = db_row["sentence"]
-            entry["cells"] = [
-                self.cell(r.code, c, self.value(r, c), unit=entry.get("unit")) for c in cols if not self.heading(r)
+            entry["cells"] = [] if heading else [
+                self.cell(r.code, c, self.value(r, c), unit=entry.get("unit")) for c in cols
             ]
             out.append(entry)
         return out
