@@ -15,6 +15,7 @@ from dataclasses import replace
 from .checks import Check, evaluate, prints_merged
 from .crossrules import ACROSS_YEARS, ACROSS_YEARS_FAMILIES, PREVIOUS
 from .report import ParsedReport
+from .values import Number
 
 
 def _by_body_and_year(reports: Iterable[ParsedReport]) -> dict[tuple[str, int], list[ParsedReport]]:
@@ -29,6 +30,9 @@ def pair_checks(rep: ParsedReport, previous: list[ParsedReport]) -> list[Check]:
     """The across-year checks of ``rep`` against the first of ``previous`` each instance can use."""
     out: list[Check] = []
     values = rep.values()
+    pair_of: dict[tuple[str, str], tuple[dict[str, Number | None], bool]] = {}
+    """(earlier report's id, family) → the family's values of both reports (the earlier one's under ``previous:``),
+    and whether the earlier one's table prints the merged column: worked out once per earlier report."""
     for rule in ACROSS_YEARS:
         if rule.family not in values:
             continue
@@ -40,11 +44,15 @@ def pair_checks(rep: ParsedReport, previous: list[ParsedReport]) -> list[Check]:
             prev = next((p for p in previous if p.format in inst.formats and rule.family in p.families), None)
             if prev is None:
                 continue
-            before = prev.values()[rule.family]
-            if inst.previous_merged not in (None, prints_merged(fam, before)):
+            key = (prev.report_id, rule.family)
+            if key not in pair_of:
+                before = prev.values()[rule.family]
+                both = {**values[rule.family], **{f"{PREVIOUS}{cell}": v for cell, v in before.items()}}
+                pair_of[key] = (both, prints_merged(fam, before))
+            both, prev_merged = pair_of[key]
+            if inst.previous_merged not in (None, prev_merged):
                 continue
-            earlier = {f"{PREVIOUS}{cell}": v for cell, v in before.items()}
-            check = evaluate(rule, inst, {**values[rule.family], **earlier})
+            check = evaluate(rule, inst, both)
             note = f"{prev.meta.year} report {prev.source} against {rep.meta.year} report {rep.source}"
             out.append(replace(check, note=note, related=prev.report_id))
     return out
