@@ -244,18 +244,18 @@ class Family:
         """The rule instances that check a report of ``fmt``, in the rules' order, each with its cells of
         optional rows (:meth:`optional_cells`): an instance with such cells applies only where the report
         has one of them."""
-        found = self._instances.get(fmt)
-        if found is None:
-            optional = self.optional_cells(fmt)
-            found = self._instances[fmt] = tuple(
-                (rule, inst, tuple(c for c in inst.cells if c in optional))
-                for rule in self.rules for inst in rule.instances if fmt in inst.formats
-            )
-        return found
+        return self._instances.get(fmt, ())
 
     @cached_property
     def _instances(self) -> dict[str, tuple[tuple[Rule, Instance, tuple[str, ...]], ...]]:
-        return {}
+        formats = {fmt for rule in self.rules for inst in rule.instances for fmt in inst.formats}
+        return {
+            fmt: tuple(
+                (rule, inst, tuple(c for c in inst.cells if c in self.optional_cells(fmt)))
+                for rule in self.rules for inst in rule.instances if fmt in inst.formats
+            )
+            for fmt in sorted(formats)
+        }
 
     @cached_property
     def merged_suffixes(self) -> tuple[str, ...]:
