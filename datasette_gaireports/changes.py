@@ -28,8 +28,9 @@ def as_param(values: Iterable) -> str:
 
 @dataclass(frozen=True)
 class CountTable:
-    """A summary table of counts: its key columns (in the order its rows are numbered), its count columns, and
-    the SQL giving what the reports in ``IN_IDS`` add to it, one row of keys and counts at a time."""
+    """A summary table of counts: its key columns (in the order its rows are numbered), its count columns (one
+    of them ``reports``), and the SQL giving what the reports in ``IN_IDS`` add to it, one row of keys and counts
+    at a time."""
 
     name: str
     keys: tuple[str, ...]
@@ -45,8 +46,9 @@ COUNT_TABLES = (
             where c.report_id in {IN_IDS} group by c.report_id, c.rule, c.status""",
     ),
     CountTable(
-        "report_summary", ("year", "format", "status", "check_status"), ("reports",),
-        f"select year, format, status, check_status, 1 from reports where report_id in {IN_IDS}",
+        "report_summary", ("year", "format", "status", "check_status"), ("reports", "tables_elsewhere"),
+        f"""select year, format, status, check_status, 1, tables_missing is not null
+            from reports where report_id in {IN_IDS}""",
     ),
     CountTable(
         "agency_summary", ("province", "level", "check_status"), ("reports",),
@@ -130,7 +132,8 @@ class Changes:
                 row = totals.setdefault(key, [0] * len(t.counts))
                 for i, n in enumerate(delta):
                     row[i] += n
-            kept = sorted((k for k, v in totals.items() if v[-1] > 0), key=_sql_order)
+            reports = t.counts.index("reports")  # a row is kept while it counts a report
+            kept = sorted((k for k, v in totals.items() if v[reports] > 0), key=_sql_order)
             db.conn.execute(f"delete from [{t.name}]")
             db.conn.executemany(
                 f"insert into [{t.name}] (summary_id, {names}) values (?, {', '.join('?' * len(cols))})",

@@ -245,6 +245,7 @@ def report_row(rep: ParsedReport, aid: str | None) -> dict:
         "attachments": json.dumps([{"href": h or None, "text": t} for h, t in rep.attachments], ensure_ascii=False)
         if rep.attachments else None,
         "images": json.dumps(rep.images, ensure_ascii=False) if rep.images else None,
+        "tables_missing": rep.tables_missing,
         "sha256": rep.sha256,
         "bytes": rep.size,
         "encoding": rep.encoding or None,

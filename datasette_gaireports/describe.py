@@ -14,12 +14,11 @@ from typing import Any
 import yaml
 
 from . import pipeline
-from .layout import Family
 from .schema import Table, tables
 
 DATABASE = "gaireports"
 ELSEWHERE_QUERY = "tables_elsewhere"
-"""The canned query of reports whose tables are images or in attachments (:func:`tables_elsewhere_query`)."""
+"""The canned query (``about.yml``) of reports whose tables are images or in attachments (``reports.tables_missing``)."""
 
 
 @lru_cache(maxsize=1)
@@ -93,39 +92,6 @@ def table_metadata(t: Table) -> dict[str, Any]:
     return meta
 
 
-def tables_elsewhere_query(families: tuple[Family, ...]) -> dict[str, str]:
-    """The canned query of reports whose standard tables are not on the page as text (none, or fewer than
-    their format prints) while the page shows images in the report's body or links documents; written from
-    the families (which tables each format prints)."""
-    absent = [
-        (f, f"r.format in ({', '.join(repr(fmt) for fmt in sorted(f.formats))}) and not exists "
-            f"(select 1 from [{f.name}] x where x.report_id = r.report_id)")
-        for f in families if f.formats
-    ]
-    missing = " || ".join(f"(case when {cond} then '{f.table_no} ' else '' end)" for f, cond in absent)
-    where = " or ".join(f"({cond})" for _f, cond in absent)
-    return {
-        "title": "统计表为图片或在附件中的报告 · Reports whose tables are images or in attachments",
-        "description": (
-            "Reports whose page holds none of the standard tables as text, or fewer than their format prints, "
-            "while it shows images in the report's body or links documents (PDF, Word, spreadsheets): the tables "
-            "are likely there. Images need OCR; an attachment can be fetched and built like any report."
-        ),
-        "sql": (  # the candidates from the two sparse indexes, not from a scan of every report
-            "with shown as (select report_id from reports where images is not null\n"
-            "               union select report_id from reports where attachments is not null)\n"
-            "select r.report_id, a.name as agency, r.year, r.format, r.status,\n"
-            f"       trim({missing}) as tables_missing,\n"
-            "       json_array_length(r.images) as images, json_array_length(r.attachments) as attachments,\n"
-            "       r.attachments as attachment_links, r.source\n"
-            "from shown join reports r on r.report_id = shown.report_id\n"
-            "left join agencies a on a.agency_id = r.agency_id\n"
-            f"where r.format is null or r.format = 'prose' or {where}\n"
-            "order by r.year, a.name, r.source"
-        ),
-    }
-
-
 def metadata(database: str = DATABASE) -> dict[str, Any]:
     """Datasette metadata for a database named ``database`` (the file's stem)."""
     a = about()
@@ -140,7 +106,7 @@ def metadata(database: str = DATABASE) -> dict[str, Any]:
             database: {
                 "description": a["description"],
                 "tables": {t.name: table_metadata(t) for t in schema_tables()},
-                "queries": {**a["queries"], ELSEWHERE_QUERY: tables_elsewhere_query(pipeline.families())},
+                "queries": a["queries"],
             }
         },
     }

@@ -82,6 +82,7 @@ def report_object(db: sqlite_utils.Database, rep: dict, families: tuple[Family, 
         "doc_no": rep.get("doc_no"),
         "attachments": json.loads(rep["attachments"]) if rep.get("attachments") else [],
         "images": json.loads(rep["images"]) if rep.get("images") else [],
+        "tables_missing": rep.get("tables_missing"),
         "tables": tables,
         "checks": checks,
     }

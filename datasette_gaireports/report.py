@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.4"
+PARSER_VERSION = "1.5"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -53,6 +53,8 @@ class ParsedReport:
     """(address, text) of the documents the report's page links."""
     images: list[str] = field(default_factory=list)
     """Addresses of the images in the report's body."""
+    tables_missing: str | None = None
+    """See :func:`tables_missing`."""
 
     @property
     def file_name(self) -> str:
@@ -112,18 +114,29 @@ def parse_document(
     )
 
 
-def elsewhere_note(doc: Document, fmt: str | None, present: tuple[str, ...], families: tuple[Family, ...]) -> str:
-    """Where a page lacks standard tables its format prints (or has none at all) and shows images or links
-    documents, a note saying the tables may be there."""
+ALL_MISSING = "all"
+""":attr:`ParsedReport.tables_missing` of a page with no standard table at all."""
+
+
+def tables_missing(doc: Document, fmt: str | None, present: tuple[str, ...], families: tuple[Family, ...]) -> str | None:
+    """Where a page shows images in the report's body or links documents and lacks standard tables its format
+    prints: the numbers of those tables (``三 四``), or ``all`` where it has none (no format, or prose); else
+    None. The tables are likely in those images or documents."""
     if not (doc.images or doc.attachments):
-        return ""
+        return None
     expected = [f for f in families if fmt in f.formats] if fmt not in (None, "prose") else []
     missing = [f.table_no for f in expected if f.name not in present]
     if expected and not missing:
-        return ""
+        return None
+    return " ".join(missing) if missing else ALL_MISSING
+
+
+def elsewhere_note(doc: Document, missing: str) -> str:
+    """The note saying where a page's missing tables (:func:`tables_missing`) may be."""
+    tables = [] if missing == ALL_MISSING else missing.split()
     what = "no standard table found"
-    if missing:
-        what = f"table{'s' if len(missing) > 1 else ''} {'、'.join(missing)} not found"
+    if tables:
+        what = f"table{'s' if len(tables) > 1 else ''} {'、'.join(tables)} not found"
     where = []
     if doc.images:
         n = len(doc.images)
@@ -163,7 +176,8 @@ def parse_file(
         return rep
     rep.meta, rep.format, rep.cells, rep.families = meta, fmt, cells, present
     rep.attachments, rep.images = doc.attachments, doc.images
-    elsewhere = elsewhere_note(doc, fmt, present, families)
+    rep.tables_missing = tables_missing(doc, fmt, present, families)
+    elsewhere = elsewhere_note(doc, rep.tables_missing) if rep.tables_missing else ""
     if fmt is None:
         rep.reason = f"{source}: {reason}" + (f"; {elsewhere}" if elsewhere else "")
         return rep

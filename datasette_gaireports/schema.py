@@ -255,6 +255,10 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 S("images", "正文图片", "Images in the report's body (a JSON list of their addresses, or of their parts "
                   "in a Word document; page furniture left out); where the standard tables are not on the page as "
                   "text, they are often these"),
+                S("tables_missing", "缺少的统计表", "Where the report's page shows images in its body or links "
+                  "documents and lacks standard tables its format prints: their numbers (三 四), or all where it has "
+                  "no standard table; those tables are likely in the images or documents (canned query "
+                  "tables_elsewhere)"),
                 S("sha256", "SHA-256", "sha256 of the source file's bytes", required=True),
                 I("bytes", "字节数", "Size of the source file in bytes", required=True, minimum=0),
                 S("encoding", "编码", "Text encoding the file was decoded with"),
@@ -278,8 +282,9 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
             indexes=(("year",), ("format",), ("status",), ("agency_id",), ("sha256",), ("check_status",),
                      ("duplicate_of",), ("source", "sha256", "parser_version", "report_id")),
             facets=("year", "format", "status", "check_status"),
-            # the few reports whose page shows images or links documents, found without reading the others' rows
-            sparse_indexes=("images", "attachments"),
+            # the few reports whose page shows images, links documents or lacks its tables, found without reading
+            # the others' rows
+            sparse_indexes=("images", "attachments", "tables_missing"),
             label_column="title",
             sort="source",
             search=("title", "agency_printed", "text"),
@@ -434,6 +439,8 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 S("status", "状态", "parsed or unparsed", required=True, enum=STATUSES),
                 S("check_status", "勾稽状态", "The reports' overall check status", enum=REPORT_CHECK_STATUSES),
                 I("reports", "报告数", "Number of reports", required=True, minimum=0),
+                I("tables_elsewhere", "统计表在图片或附件中的报告数", "Of those, the reports whose standard tables are "
+                  "likely in images or attachments (reports.tables_missing)", required=True, minimum=0),
             ),
             ("summary_id",),
         ),

@@ -94,9 +94,9 @@ def refresh_summaries(db: sqlite_utils.Database) -> None:
     execute("delete from report_summary")
     execute(
         """
-        insert into report_summary (summary_id, year, format, status, check_status, reports)
+        insert into report_summary (summary_id, year, format, status, check_status, reports, tables_elsewhere)
         select row_number() over (order by year, format, status, check_status), year, format, status, check_status,
-               count(*)
+               count(*), count(tables_missing)
         from reports group by year, format, status, check_status
         """
     )

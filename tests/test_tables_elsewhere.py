@@ -25,7 +25,7 @@ from datasette_gaireports.export import iter_export
 from datasette_gaireports.report import ParsedReport, parse_file
 from datasette_gaireports.webpage import figure_tables
 
-from .conftest import earlier_version, report_ids
+from .conftest import earlier_version, found, report_ids
 
 ROOT = Path(__file__).parent.parent
 
@@ -70,7 +70,7 @@ def test_the_images_of_the_report_body_are_kept_and_page_furniture_left_out():
     """Not an icon (by its name or its declared size), not an image inside a link, not the page's logo."""
     rep = parse(page())
     assert rep.images == ["/u/cms/www/202201/table2.png", "../../images/table3.jpg", "data:image/png"]
-    assert rep.status == "parsed" and rep.format == "prose"
+    assert rep.status == "parsed" and rep.format == "prose" and rep.tables_missing == "all"
     assert rep.reason == ("no standard table found; the page shows 3 images in the report's body (tables printed as "
                           "images need OCR) and it links 1 document (《政府信息公开规定》), which may hold them")
 
@@ -110,10 +110,10 @@ def test_a_page_with_its_tables_as_text_gets_no_note(generated):
     folder, _truths = generated
     html = next(p for p in sorted(folder.iterdir()) if "_2021_html." in p.name)
     rep = parse(html.read_bytes(), html.name)
-    assert rep.format == "2021" and not rep.images and not rep.reason
+    assert rep.format == "2021" and not rep.images and not rep.reason and rep.tables_missing is None
     with_attachment = html.read_bytes().replace(b"</body>", ATTACHMENTS.encode() + b"</body>")
     rep = parse(with_attachment, html.name)
-    assert len(rep.attachments) == 2 and not rep.reason, "every table is on the page"
+    assert len(rep.attachments) == 2 and not rep.reason and rep.tables_missing is None, "every table is on the page"
 
 
 def _tables_as_images(html: bytes, keep: int) -> bytes:
@@ -135,6 +135,7 @@ def test_tables_printed_as_images_beside_one_printed_as_text(generated):
     assert rep.format == "2021" and rep.families == ("requests",)
     assert rep.images == ["/u/cms/www/t0.png", "/u/cms/www/t2.png"]
     assert rep.reason.startswith("tables 二、四 not found; the page shows 2 images in the report's body")
+    assert rep.tables_missing == "二 四"
 
 
 def test_a_saved_page_resolves_its_addresses_against_its_own(tmp_path):
@@ -177,6 +178,7 @@ def test_the_reports_table_holds_them_as_json(built):
     assert attachments[2] == {"href": "https://www.lanshan.gov.cn/download?id=3", "text": "统计表.xls"}
     exported = {o["source"]: o for o in iter_export(str(built))}
     assert exported["images.html"]["attachments"] == attachments and exported["images.html"]["images"] == images
+    assert exported["images.html"]["tables_missing"] == "all"
     assert [a["href"] for a in json.loads(rows["relative.html"]["attachments"])] == [
         "/u/cms/www/202201/gz.pdf", 'https://evil.example/"onmouseover="alert(3).pdf'], "a script address is no document"
 
@@ -219,22 +221,34 @@ async def test_the_canned_query_lists_reports_whose_tables_are_elsewhere(built, 
     ds = _elsewhere(meta, built)
     rows = (await ds.client.get(f"/{built.stem}/tables_elsewhere.json?_shape=array")).json()
     assert {r["source"]: (r["format"], r["tables_missing"], r["images"], r["attachments"]) for r in rows} == {
-        "images.html": ("prose", "", 3, 3), "relative.html": ("prose", "", 3, 2), "dump.txt": ("prose", "", None, 1),
+        "images.html": ("prose", "all", 3, 3), "relative.html": ("prose", "all", 3, 2),
+        "dump.txt": ("prose", "all", None, 1),
     }, "figures read from the text"
     folder, truths = generated
+    html = next(p for p in sorted(folder.iterdir()) if "_2021_html." in p.name)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "two_as_images.html").write_bytes(_tables_as_images(html.read_bytes(), keep=1))
     db = tmp_path / "generated.db"
-    build([folder], db)
+    build([folder, extra], db)
     ds = _elsewhere(meta, db)
     rows = (await ds.client.get(f"/{db.stem}/tables_elsewhere.json?_shape=array&_size=max")).json()
-    expected = {s for s, t in truths.items() if (t.get("images") or t.get("attachments")) and t["format"] == "prose"}
-    assert expected and {r["source"] for r in rows} == expected
+    expected = {s: "all" for s, t in truths.items()
+                if (t.get("images") or t.get("attachments")) and t["format"] == "prose"}
+    got = {Path(r["source"]).name: r["tables_missing"] for r in rows}  # sources below the folders' common parent
+    assert expected and got == {**expected, "two_as_images.html": "二 四"}
+    (two,) = [r["report_id"] for r in rows if r["source"].endswith("two_as_images.html")]
+    html = (await ds.client.get(f"/{db.stem}/-/gaireports/report/{two}")).text
+    assert found(r'<dd data-tables-missing="二 四">(.*?)</dd>', html).startswith("二 四 <span"), "named on its page"
+    assert (await ds.client.get(f"/{db.stem}/-/gaireports/report/{two}.json")).json()["report"][
+        "tables_missing"] == "二 四"
 
 
-def test_the_canned_query_reads_the_sparse_indexes_not_every_report(built):
+def test_the_canned_query_reads_the_sparse_index_not_every_report(built):
     meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
     sql = meta["databases"]["gaireports"]["queries"]["tables_elsewhere"]["sql"]
     plan = [row[3] for row in sqlite_utils.Database(built).execute(f"explain query plan {sql}").fetchall()]
-    assert any("idx_reports_images" in step for step in plan) and any("idx_reports_attachments" in step for step in plan)
+    assert any("idx_reports_tables_missing" in step for step in plan)
     assert not [step for step in plan if step.startswith("SCAN r")], plan
 
 
@@ -253,6 +267,39 @@ async def test_the_status_page_links_the_canned_query_where_the_metadata_gives_i
     assert f'<a href="/{built.stem}/tables_elsewhere" data-link="tables_elsewhere">' in html
     bare = (await Datasette([str(built)]).client.get(f"/{built.stem}/-/gaireports")).text
     assert "tables_elsewhere" not in bare, "no link to a query the database is not given"
+
+
+def _elsewhere_figure(html: str) -> str:
+    return found(r'<strong data-figure="elsewhere">(.*?)</strong>', html)
+
+
+@pytest.mark.asyncio
+async def test_the_status_page_counts_the_reports_whose_tables_are_elsewhere(built, generated, tmp_path):
+    bare = Datasette([str(built)])
+    html = (await bare.client.get(f"/{built.stem}/-/gaireports")).text
+    rows_url = f"/{built.stem}/reports?tables_missing__notnull=1"
+    assert _elsewhere_figure(html) == f'<a href="{rows_url}">3</a>', "the reports' rows, without the canned query"
+    rows = (await bare.client.get(rows_url.replace("/reports?", "/reports.json?_shape=array&"))).json()
+    assert sorted(r["source"] for r in rows) == ["dump.txt", "images.html", "relative.html"]
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    html = (await _elsewhere(meta, built).client.get(f"/{built.stem}/-/gaireports")).text
+    assert _elsewhere_figure(html) == f'<a href="/{built.stem}/tables_elsewhere">3</a>'
+    folder, truths = generated
+    db = tmp_path / "generated.db"
+    build([folder], db)
+    expected = sum(1 for t in truths.values() if (t.get("images") or t.get("attachments")) and t["format"] == "prose")
+    two = Datasette([str(built), str(db)])
+    assert _elsewhere_figure((await two.client.get(f"/{db.stem}/-/gaireports")).text).endswith(f">{expected}</a>")
+    assert _elsewhere_figure((await two.client.get("/-/gaireports")).text) == str(3 + expected), "summed, no link"
+    assert "tables_elsewhere" in sqlite_utils.Database(db)["report_summary"].columns_dict
+    earlier = earlier_version(built, tmp_path / "earlier.db", "tables_missing")
+    sqlite_utils.Database(earlier).execute("alter table report_summary drop column tables_elsewhere")
+    html = (await Datasette([str(earlier)]).client.get(f"/{earlier.stem}/-/gaireports")).text
+    assert 'data-figure="reports">3<' in html and 'data-figure="elsewhere"' not in html, "a count it cannot give"
+    unsummarised = earlier_version(built, tmp_path / "unsummarised.db")
+    sqlite_utils.Database(unsummarised)["report_summary"].drop()
+    html = (await Datasette([str(unsummarised)]).client.get(f"/{unsummarised.stem}/-/gaireports")).text
+    assert _elsewhere_figure(html) == '<a href="/unsummarised/reports?tables_missing__notnull=1">3</a>', "from reports"
 
 
 @pytest.mark.asyncio

@@ -39,9 +39,9 @@ BASE_TABLES = ("reports", "agencies", "formats", "cells", "checks", "rules", "ru
 
 REPORT_FIELDS = (
     "report_id", "source", "file_name", "status", "reason", "format", "year", "published", "agency_id",
-    "agency_printed", "agency_source", "title", "index_no", "doc_no", "attachments", "images", "sha256", "bytes",
-    "encoding", "reader", "parser_version", "duplicate_of", "check_status", "checks_failed", "checks_incomplete",
-    "anomalies",
+    "agency_printed", "agency_source", "title", "index_no", "doc_no", "attachments", "images", "tables_missing",
+    "sha256", "bytes", "encoding", "reader", "parser_version", "duplicate_of", "check_status", "checks_failed",
+    "checks_incomplete", "anomalies",
 )
 CSV_COLUMNS = (
     "family", "table_no", "row", "row_label", "level", "column", "column_label", "cell", "value", "unit",

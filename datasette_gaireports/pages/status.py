@@ -129,10 +129,12 @@ def summarised(src: Source, tables: frozenset[str] = SUMMARY_TABLES) -> bool:
 
 
 async def headline(src: Source) -> Counter:
-    """Reports by overall check status, plus parsed and unparsed counts."""
+    """Reports by overall check status, plus parsed and unparsed counts, and (``elsewhere``, where the database
+    records it) the reports whose standard tables are likely in images or attachments."""
     if summarised(src):
+        elsewhere = "tables_elsewhere" in await src.columns("report_summary")
         row = await src.one(
-            """
+            f"""
             select sum(reports) as reports,
                    sum(case when status = 'parsed' then reports end) as parsed,
                    sum(case when status = 'unparsed' then reports end) as unparsed,
@@ -141,23 +143,26 @@ async def headline(src: Source) -> Counter:
                    sum(case when check_status = 'incomplete' then reports end) as "incomplete",
                    sum(case when check_status = 'fail' then reports end) as "fail",
                    sum(case when coalesce(check_status, 'none') = 'none' then reports end) as "none"
+                   {", sum(tables_elsewhere) as elsewhere" if elsewhere else ""}
             from report_summary
             """
         )
-        return Counter({k: v or 0 for k, v in (row or {}).items()})
-    row = await src.one(
-        """
-        select count(*) as reports,
-               sum(status = 'parsed') as parsed,
-               sum(status = 'unparsed') as unparsed,
-               sum(check_status = 'pass') as "pass",
-               sum(check_status = 'warning') as "warning",
-               sum(check_status = 'incomplete') as "incomplete",
-               sum(check_status = 'fail') as "fail",
-               sum(coalesce(check_status, 'none') = 'none') as "none"
-        from reports
-        """
-    )
+    else:
+        elsewhere = "tables_missing" in await src.columns("reports")
+        row = await src.one(
+            f"""
+            select count(*) as reports,
+                   sum(status = 'parsed') as parsed,
+                   sum(status = 'unparsed') as unparsed,
+                   sum(check_status = 'pass') as "pass",
+                   sum(check_status = 'warning') as "warning",
+                   sum(check_status = 'incomplete') as "incomplete",
+                   sum(check_status = 'fail') as "fail",
+                   sum(coalesce(check_status, 'none') = 'none') as "none"
+                   {", count(tables_missing) as elsewhere" if elsewhere else ""}
+            from reports
+            """
+        )
     return Counter({k: v or 0 for k, v in (row or {}).items()})
 
 
@@ -466,6 +471,8 @@ async def status_context(datasette, request, sources: list[Source], database: st
         "reports_url": urls.table(database, "reports") if database else None,
         "unparsed_url": urls.table(database, "reports", status="unparsed") if database else None,
         "elsewhere_url": await _canned_url(datasette, request, database, ELSEWHERE_QUERY),
+        "elsewhere_rows_url": urls.table(database, "reports", tables_missing__notnull="1") if database else None,
+        "elsewhere_known": any("elsewhere" in d["counts"] for d in per_database),
     }
 
 
