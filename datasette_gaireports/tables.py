@@ -368,17 +368,20 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             header.update(headers[tokens[i].row])  # type: ignore[index]
             i += 1
             continue
+        if ordered and not hits:  # a column's name before the first row is a header word (总计 is a row's too)
+            keys = _memo("columns", family, lambda: _column_keys(family))
+            text = tokens[i].text
+            codes = columns_named(text, keys)
+            if not codes and pending and len(pending) + len(text) <= MAX_SPLIT:  # a header over two lines
+                codes = columns_named(pending + text, keys)
+            pending = "" if codes else text
+            for code in codes:
+                sequence.setdefault(code, -1 - len(sequence))
+            if codes:
+                i += 1
+                continue
         found = match_label(index, prefixes, tokens, i, end)
         if found is None:
-            if ordered and not hits:
-                keys = _memo("columns", family, lambda: _column_keys(family))
-                text = tokens[i].text
-                codes = columns_named(text, keys)
-                if not codes and pending and len(pending) + len(text) <= MAX_SPLIT:  # a header over two lines
-                    codes = columns_named(pending + text, keys)
-                pending = "" if codes else text
-                for code in codes:
-                    sequence.setdefault(code, -1 - len(sequence))
             i += 1
             continue
         entries, j, label_text = found
@@ -557,13 +560,19 @@ def _merged_fit(
     aligned = align(slots, cols, header)
     if aligned is not None:
         return cols, aligned
-    # a line of text, or a table dumped one cell per line, has no columns to stand under: as many cells will do
+    # a line of text, or a table dumped one cell per line, has no columns to stand under: as many cells will do,
+    # stray marks left out, and one blank at the end (the lone ``|`` that ends a row of a dump, see
+    # :func:`.tokens.text_tokens`)
     cells = [t for t in slots if not is_noise(t.text)]
+    if len(cells) == len(cols) + 1 and not cells[-1].text.strip():
+        cells.pop()
     return (cols, cells) if len(cells) == len(cols) else None
 
 
 def _wide_cells(family: Family, run: list[Token], fmt: str) -> list[Cell]:
     names = [(r.code, c) for r in family.data_rows(fmt) for c in family.row_columns(r, fmt)]
+    if len(run) == len(names) + 1 and not run[0].text.strip():
+        run = run[1:]  # the run has no label: a blank before it is the row's start (an empty label cell, a lone |)
     run = fit(run, len(names))
     short = 0 < len(run) < len(names)
     cells = [_cell(family, r, c, tok, "short_row" if short else "") for (r, c), tok in zip(names, run)]

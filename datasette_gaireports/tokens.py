@@ -96,6 +96,36 @@ def _bordered(lines: list[str]) -> bool:
     return bool(rows) and sum(1 for s in rows if not _PIPE.match(s)) <= len(rows) // 20
 
 
+_CELL_LINE = re.compile(r"[^|｜]*[^|｜\s][^|｜]*[|｜]")
+"""A table cell dumped on a line of its own, a ``|`` after it (``本年制发件数 |``)."""
+CELL_LINES = 8
+"""A dump writing this many cells so is one whose table cells each take a line."""
+
+
+def _cell_per_line(lines: list[str]) -> bool:
+    """True where the dump writes its tables one cell per line, each ending in ``|`` (:data:`CELL_LINES` of
+    them at least)."""
+    count = 0
+    for line in lines:
+        if line.endswith(("|", "｜", "| ", "｜ ")) and _CELL_LINE.fullmatch(line.strip()):
+            count += 1
+            if count >= CELL_LINES:
+                return True
+    return False
+
+
+def _lone_pipe_is_blank(lines: list[str], k: int) -> bool:
+    """Whether the lone ``|`` on line ``k`` of a dump written one cell per line is a blank cell: it is, unless
+    the next line is a cell holding text (a row's label). A converter writes a ``|`` before each row, or pads a
+    row with one; either way that ``|`` comes before the next row's label, where a blank cell comes before
+    another cell, or ends the table (before a line of text that is no cell: a heading)."""
+    for line in lines[k + 1 :]:
+        s = line.strip()
+        if s:
+            return not (_PIPE.search(s) and parse_value(_PIPE.split(s, 1)[0].strip()).flag == "not_a_number")
+    return True
+
+
 def text_tokens(text: str) -> Iterator[Token]:
     """Tokens of a plain-text dump.
 
@@ -103,14 +133,24 @@ def text_tokens(text: str) -> Iterator[Token]:
     two or more cells, which is one table row (its empty cells are kept as
     blank cells), and a line ending in two or more space-separated figures,
     which is a row too. Lines of separators alone (``||||``) are
-    spanned-cell filler and carry nothing.
+    spanned-cell filler and carry nothing, except a lone ``|`` in a dump
+    writing one cell per line, each ending in ``|`` (:func:`_cell_per_line`):
+    that is a blank cell where another cell follows it
+    (:func:`_lone_pipe_is_blank`). Where it only starts a row of figures
+    (a table's last row, under its header), the row has one cell more than
+    its columns, and the table parser drops the blank (:func:`.tables.fit`).
     """
     lines = text.splitlines()
     bordered = _bordered(lines)
+    lone_blank = _cell_per_line(lines)
     row_id = 0
     for lineno, line in enumerate(lines, 1):
         s = line.strip()
         if not s:
+            continue
+        if lone_blank and (s == "|" or s == "｜"):
+            if _lone_pipe_is_blank(lines, lineno - 1):
+                yield Token("", lineno, f"line {lineno}")
             continue
         parts = _cells(line, bordered)
         if parts is None:

@@ -4,7 +4,7 @@
 labels broken over two lines, stray ``?`` left by a GBK round trip. ``pipe``:
 one table row per line, ``a | b | c |``, empty cells kept, ``||||`` filler
 rows; spans either collapsed or printed as empty cells. ``pipe_lines``: each
-cell on its own line ending in `` |``, a line of ``|`` before each row.
+cell on its own line ending in `` |`` (a blank cell a lone ``|``), a line of ``|`` before each row.
 ``tab``: rows as a browser copies them (cells separated by tabs, spans
 collapsed). ``spaced``: rows as copied from a PDF, cells separated by spaces. Any of them may start with the site's header dumped as text.
 """

@@ -54,8 +54,8 @@ class Style:
 
 def draw_style(rng: random.Random, layout: str) -> Style:
     """A random style that the layout (``html``, ``cells``, ``pipe``, ``pipe_lines``, ``tab``) can carry without losing information."""
-    text_one_per_line = layout in ("cells", "pipe_lines", "spaced")
-    blank_choices = ("—", "/", "-", "——", "无") if text_one_per_line else ("", "", "—", "/", "-")
+    # a blank cell leaves no line in ``cells`` and no place in ``spaced``; ``pipe_lines`` keeps its `` |``
+    blank_choices = ("—", "/", "-", "——", "无") if layout in ("cells", "spaced") else ("", "", "—", "/", "-")
     return Style(
         full_width=rng.random() < 0.85,
         chinese_numbering=rng.choice(("、", "、", "、", ".", "．")),
