@@ -159,6 +159,26 @@ class Family:
         """Row code → its place among :meth:`data_rows` of every format: the order a report's rows are printed in."""
         return {r.code: k for k, r in enumerate(self.data_rows())}
 
+    def rows_under(self, heading: Row, fmt: str) -> tuple[Row, ...]:
+        """The rows holding cells in ``fmt`` that ``heading`` groups: those after it, up to the next row at its
+        level or above (``(三)不予公开``: its eight reasons)."""
+        return self._rows_under.get((heading.code, fmt), ())
+
+    @cached_property
+    def _rows_under(self) -> dict[tuple[str, str], tuple[Row, ...]]:
+        out: dict[tuple[str, str], tuple[Row, ...]] = {}
+        for k, heading in enumerate(self.rows):
+            if not heading.heading:
+                continue
+            under = []
+            for r in self.rows[k + 1 :]:
+                if r.level <= heading.level:
+                    break
+                under.append(r)
+            for fmt in heading.formats:
+                out[(heading.code, fmt)] = tuple(r for r in under if not r.heading and fmt in r.columns)
+        return out
+
     @cached_property
     def formats(self) -> frozenset[str]:
         """The formats that print this table."""

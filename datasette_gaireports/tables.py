@@ -360,6 +360,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     last = -1
     i = begin
     opens = opens if opens is not None else may_open_row(tokens)
+    caps = _memo("heading caps", family, lambda: {r.code: _heading_cap(family, r) for r in family.rows if r.heading})
     while i < end:
         if not opens[i]:
             i += 1
@@ -391,7 +392,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
         )
         slots: list[Token] = []
         width = entry.row.width
-        while j < end and len(slots) < MAX_SLOTS and _same_row(tok, tokens[j]):
+        cap = caps.get(entry.row.code, MAX_SLOTS)
+        while j < end and len(slots) < cap and _same_row(tok, tokens[j]):
             if not (_is_slot(tokens[j].text, family) or _text_in_value_cell(family, tokens, j, end, tok, slots, width)):
                 break
             slots.append(tokens[j])
@@ -407,6 +409,32 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
         last = entry.order
         i = max(j, i + 1)
     return FamilyScan(family, hits, [], votes)
+
+
+def _heading_cap(family: Family, heading: Row) -> int:
+    """The most cells a heading row's scan takes: its rows' cells too (stray marks among them), where a table
+    leaves their labels out (:func:`_unlabelled_cells`)."""
+    under = max((sum(len(r.columns.get(fmt, ())) for r in family.rows_under(heading, fmt)) for fmt in heading.formats),
+                default=0)
+    return MAX_SLOTS + under
+
+
+def _unlabelled_cells(family: Family, hit: RowHit, fmt: str, hits: dict[str, RowHit]) -> list[Cell] | None:
+    """The cells of the rows a heading groups where the table prints none of their labels, only their figures
+    after the heading's (``(三)不予公开`` and eight rows of figures): exactly as many cells as those rows have,
+    read in the template's order (flag ``unlabelled_row``); else None."""
+    under = family.rows_under(hit.entry.row, fmt)
+    if not under or any(r.code in hits for r in under):
+        return None
+    slots = [t for t in hit.slots if not is_noise(t.text)]
+    header = hit.header or {}
+    merged = frozenset(m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts))
+    names = [(r.code, c) for r in under for c in family.row_columns(r, fmt, merged)]
+    if len(slots) == len(names) + 1 and not slots[-1].text.strip():
+        slots.pop()  # a blank ending the run (see _merged_fit)
+    if len(slots) != len(names):
+        return None
+    return [_cell(family, r, c, tok, "unlabelled_row") for (r, c), tok in zip(names, slots)]
 
 
 def fit(slots: list[Token], n: int) -> list[Token]:
@@ -585,8 +613,13 @@ def cells_of(scan_result: FamilyScan, fmt: str) -> list[Cell]:
     if fam.shape == "wide":
         return _wide_cells(fam, scan_result.run, fmt)
     out: list[Cell] = []
-    for hit in scan_result.hits.values():
+    hits = scan_result.hits
+    for hit in hits.values():
         if fmt not in hit.entry.row.formats:
             continue
-        out.extend(_long_cells(fam, hit) if fam.shape == "long" else _matrix_cells(fam, hit, fmt))
+        if fam.shape == "long":
+            out.extend(_long_cells(fam, hit))
+            continue
+        unlabelled = _unlabelled_cells(fam, hit, fmt, hits) if hit.entry.row.heading and hit.slots else None
+        out.extend(unlabelled if unlabelled is not None else _matrix_cells(fam, hit, fmt))
     return out

@@ -1,5 +1,6 @@
 """Tables dumped one cell per line, each cell ending in `` |``: a line holding only ``|`` is a blank cell where
-another cell follows it, and the start (or padding) of a row where a row's label follows it.
+another cell follows it, and the start (or padding) of a row where a row's label follows it. Such a dump may
+also lose the labels of a heading's rows: their figures are read by their place.
 
 The fixtures are the beginnings of two published 2022 reports as a converter dumped their pages, the tables
 cut off where the dumps end (a title line added to the first): one writes a ``|`` before each row and a
@@ -96,3 +97,30 @@ def test_a_lone_pipe_is_a_blank_cell_only_in_a_dump_writing_cells_so():
     cells = "\n".join(f"{k} |" for k in range(10))
     assert [t.text for t in text_tokens(f"{cells}\n|\n9 |\n|\n标签 |")][9:] == ["9", "", "9", "标签"]
     assert [t.text for t in text_tokens("甲 | 乙 | 丙\n|\n1 | 2 | 3")] == ["甲", "乙", "丙", "1", "2", "3"]
+
+
+UNLABELLED = FIXTURES / "pipe_lines" / "2019_某局_不予公开分项无标签.txt"
+"""Modelled on a published 2019-format report dumped so: table 三's ``(三)不予公开`` followed by its eight rows'
+figures, seven each, with none of the rows' labels (1.属于国家秘密 …)."""
+
+
+def _withheld_block(figures: list[str]) -> str:
+    text = UNLABELLED.read_text(encoding="utf-8")
+    head, rest = text.split("(三)不予公开 |\n", 1)
+    return head + "(三)不予公开 |\n" + "".join(f"{f} |\n" for f in figures) + rest[rest.index("(四)"):]
+
+
+def test_the_rows_of_a_heading_printed_without_their_labels_are_read_in_the_templates_order():
+    figures = [str(k) for k in range(1, 57)]
+    rep = parse(_withheld_block(figures), UNLABELLED.name)
+    assert rep.format == "2019" and "value_on_heading" not in rep.reason
+    withheld = [c for c in rep.cells if c.family == "requests" and c.row_code.startswith("withheld_")]
+    assert [c.raw for c in withheld] == figures and {c.flag for c in withheld} == {"unlabelled_row"}
+    assert (withheld[0].cell, withheld[-1].cell) == ("withheld_state_secret.natural_person", "withheld_query.total")
+    assert not any(c.anomaly for c in withheld), "figures of their rows, checked like any"
+
+
+def test_figures_after_a_heading_that_are_not_its_rows_cells_stay_flagged():
+    rep = parse(_withheld_block([str(k) for k in range(1, 56)]), UNLABELLED.name)
+    withheld = [c for c in rep.cells if c.family == "requests" and c.row_code.startswith("withheld")]
+    assert len(withheld) == 55 and {c.flag for c in withheld} == {"value_on_heading"}, "55 figures: not 8 rows of 7"

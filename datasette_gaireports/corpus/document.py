@@ -188,6 +188,9 @@ def _truth_for(plan: TablePlan) -> dict[str, Number | None]:
 
 THREE_COLUMN_SHARE = 0.08
 """Share of the table reports whose table 三 prints 法人或其他组织 as one column."""
+LOST_LABELS_SHARE = 0.1
+"""Share of the table reports whose table 三, dumped one cell per line, leaves out the labels of one heading's
+rows (``(三)不予公开`` followed by its eight rows' figures)."""
 
 
 def merged_values(fam: Family, fmt: str, values: dict[str, Number | None]) -> dict[str, Number | None]:
@@ -202,6 +205,22 @@ def merged_values(fam: Family, fmt: str, values: dict[str, Number | None]) -> di
             got = [out.pop(cell, None) for cell in parts]
             out[fam.cell_code(r.code, m.code)] = None if any(v is None for v in got) else sum(got)  # type: ignore[arg-type]
     return out
+
+
+def _lost_labels(plan: TablePlan, seed: str) -> str | None:
+    """For :data:`LOST_LABELS_SHARE` of tables 三, drawn from a generator of its own (so that the other draws stay
+    those of earlier corpora): a heading whose rows are all printed, in the template's order, once each."""
+    fam, fmt = plan.family, plan.fmt
+    if fam.name != "requests" or plan.merged or random.Random(seed).random() >= LOST_LABELS_SHARE:
+        return None
+    printed = [r.code for r in plan.rows]
+    fits = []
+    for heading in (r for r in plan.rows if r.heading and r.level > 0):
+        under = [r.code for r in fam.rows_under(heading, fmt)]
+        at = printed.index(heading.code)
+        if under and printed[at + 1 : at + 1 + len(under)] == under and plan.repeated not in under:
+            fits.append(heading.code)
+    return random.Random(seed + " heading").choice(fits) if fits else None
 
 
 def _present(fam: Family, values: dict[str, Number | None]) -> bool:
@@ -295,6 +314,9 @@ def compose(
             if three_column and fam.merged_columns:
                 plan.merged_columns = frozenset(m.code for m in fam.merged_columns)
                 plan.values = merged_values(fam, fmt, plan.values)
+            if (lost := _lost_labels(plan, f"labels {agency.name} {year}")) is not None:
+                plan.lost_labels = frozenset({lost})
+                variants.append(f"unlabelled_{lost}")
             values = _truth_for(plan)
             if _present(fam, values):
                 truth[fam.name] = values

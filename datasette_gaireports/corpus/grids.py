@@ -58,6 +58,9 @@ class TablePlan:
     """2021 table 三: (六)其他处理 printed with its own figures above its three sub-rows."""
     merged_columns: frozenset[str] = frozenset()
     """Columns printed in place of their parts (table 三's one 法人或其他组织 column); ``values`` holds their figures."""
+    lost_labels: frozenset[str] = frozenset()
+    """Headings whose rows' labels a dump one cell per line leaves out: its figures follow the heading's label
+    (the label cells' role is ``lost_label``; the other renderings print them)."""
 
     def columns(self, row: Row) -> tuple[str, ...]:
         """The columns ``row`` prints."""
@@ -201,6 +204,9 @@ def tree_grid(plan: TablePlan, w: Writer) -> Grid:
         if row.code in plan.merged:
             return [[label, *_sum_cells(plan, [rows[j] for j in _subtree(rows, i) if not rows[j].heading], w, codes)]]
         below = [line for j in kids for line in lines(j)]
+        if row.code in plan.lost_labels:
+            for line in below:
+                line[0].role = "lost_label"
         if _prints_own(plan, row):
             below[0] = [GridCell("", "filler", rowspan=len(below)), *below[0]]
             return [[label, *_value_cells(plan, row, w)], *below]

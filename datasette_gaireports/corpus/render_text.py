@@ -74,6 +74,8 @@ def cells_table(grid: Grid, style: Style, rng: random.Random, stray: bool) -> li
     out = []
     for row in grid:
         for cell in row:
+            if cell.role == "lost_label":  # a converter that loses these labels (TablePlan.lost_labels)
+                continue
             for line in _cell_lines(cell, style, rng):
                 out.append(line)
                 if stray and rng.random() < 0.04:
