@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.7"
+PARSER_VERSION = "1.8"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images

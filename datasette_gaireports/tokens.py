@@ -126,6 +126,43 @@ def _lone_pipe_is_blank(lines: list[str], k: int) -> bool:
     return True
 
 
+_LEADING_CELL = re.compile(r"[|｜]\s*[^|｜\s][^|｜]*")
+"""A table cell dumped on a line of its own, a ``|`` before it (``| 本年累计``)."""
+
+
+def _pipe_first(lines: list[str]) -> bool:
+    """True where the dump writes a table row's cells after its first one on lines of their own, each after
+    a ``|`` (:data:`CELL_LINES` of them at least), the row ended by a lone ``|``."""
+    count = 0
+    for line in lines:
+        if line.lstrip().startswith(("|", "｜")) and _LEADING_CELL.fullmatch(line.strip()):
+            count += 1
+            if count >= CELL_LINES:
+                return True
+    return False
+
+
+def _rejoined(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number, text) of the lines of a dump written as :func:`_pipe_first` tells, each table row joined
+    back into one line (``主动公开信息数 | 条 | 01 | | |``): a line starting with ``|`` goes on the row before it,
+    and a line of text after a cell that no ``|`` has ended is the rest of that cell's text (``| 计量`` /
+    ``单位``)."""
+    out: list[tuple[int, str]] = []
+    for lineno, line in enumerate(lines, 1):
+        s = line.strip()
+        if not s:
+            continue
+        if out and _PIPE.match(s):
+            k, row = out[-1]
+            out[-1] = (k, f"{row} {s}")
+        elif out and _PIPE.search(out[-1][1]) and not _PIPE.fullmatch(out[-1][1][-1]):
+            k, row = out[-1]
+            out[-1] = (k, row + s)
+        else:
+            out.append((lineno, s))
+    return out
+
+
 def text_tokens(text: str) -> Iterator[Token]:
     """Tokens of a plain-text dump.
 
@@ -139,12 +176,16 @@ def text_tokens(text: str) -> Iterator[Token]:
     (:func:`_lone_pipe_is_blank`). Where it only starts a row of figures
     (a table's last row, under its header), the row has one cell more than
     its columns, and the table parser drops the blank (:func:`.tables.fit`).
+    A dump writing each cell after a row's first on a line of its own after
+    a ``|`` has its rows joined back first (:func:`_rejoined`).
     """
     lines = text.splitlines()
-    bordered = _bordered(lines)
-    lone_blank = _cell_per_line(lines)
+    pipe_first = _pipe_first(lines)
+    numbered = _rejoined(lines) if pipe_first else list(enumerate(lines, 1))
+    bordered = _bordered([line for _k, line in numbered])
+    lone_blank = not pipe_first and _cell_per_line(lines)
     row_id = 0
-    for lineno, line in enumerate(lines, 1):
+    for lineno, line in numbered:
         s = line.strip()
         if not s:
             continue

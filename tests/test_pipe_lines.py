@@ -1,6 +1,7 @@
 """Tables dumped one cell per line, each cell ending in `` |``: a line holding only ``|`` is a blank cell where
 another cell follows it, and the start (or padding) of a row where a row's label follows it. Such a dump may
-also lose the labels of a heading's rows: their figures are read by their place.
+also lose the labels of a heading's rows: their figures are read by their place. A dump may also write the
+``|`` before each cell after a row's first: its rows are joined back.
 
 The fixtures are the beginnings of two published 2022 reports as a converter dumped their pages, the tables
 cut off where the dumps end (a title line added to the first): one writes a ``|`` before each row and a
@@ -12,6 +13,11 @@ from __future__ import annotations
 import pytest
 
 from datasette_gaireports import pipeline
+from datasette_gaireports.build import build
+from datasette_gaireports.corpus import generate_corpus
+from datasette_gaireports.corpus.score import lines, load_export, load_truth, perfect, score
+from datasette_gaireports.export import export_lines
+from datasette_gaireports.readers import decode
 from datasette_gaireports.report import ParsedReport, parse_file
 from datasette_gaireports.tokens import text_tokens
 
@@ -124,3 +130,55 @@ def test_figures_after_a_heading_that_are_not_its_rows_cells_stay_flagged():
     rep = parse(_withheld_block([str(k) for k in range(1, 56)]), UNLABELLED.name)
     withheld = [c for c in rep.cells if c.family == "requests" and c.row_code.startswith("withheld")]
     assert len(withheld) == 55 and {c.flag for c in withheld} == {"value_on_heading"}, "55 figures: not 8 rows of 7"
+
+
+FORM = """指 标 名 称
+| 计量
+单位
+| 代码
+| 本期实际
+| 本年累计
+|
+主动公开信息数
+| 条
+| 01
+|
+| 12
+|
+其中:全文电子化的主动公开信息数
+| 条
+| 02
+| 5
+|
+|
+"""
+
+
+def test_a_dump_writing_each_further_cell_after_a_pipe_has_its_rows_joined_back():
+    """As a converter dumped a page's statistics form: a row's first cell on a line, each further cell on a
+    line after a ``|`` (a blank one a lone ``|``, a header broken over two lines), a lone ``|`` ending the
+    row."""
+    rows: dict[int, list[str]] = {}
+    for t in text_tokens(FORM):
+        rows.setdefault(t.row or 0, []).append(t.text)
+    assert list(rows.values()) == [
+        ["指 标 名 称", "计量单位", "代码", "本期实际", "本年累计"],
+        ["主动公开信息数", "条", "01", "", "12"],
+        ["其中:全文电子化的主动公开信息数", "条", "02", "5", ""],
+    ]
+
+
+def test_generated_dumps_of_each_pipe_layout_are_read_exactly(tmp_path):
+    truths = generate_corpus(tmp_path / "g", 120, 9)
+    dumps = {t["source"]: t for t in truths if t["rendering"] == "text_pipe_lines"}
+    first = {s for s in dumps if any(line.startswith("| ") for line in _lines(tmp_path / "g" / "reports" / s))}
+    assert first and len(first) < len(dumps), "both layouts"
+    build([tmp_path / "g" / "reports"], tmp_path / "g.db")
+    (tmp_path / "g.jsonl").write_text("\n".join(export_lines(str(tmp_path / "g.db"))), encoding="utf-8")
+    truth = {k: v for k, v in load_truth(tmp_path / "g" / "truth").items() if k in dumps}
+    result = score(truth, load_export(tmp_path / "g.jsonl"))
+    assert result.total.reports == len(dumps) and perfect(result), "\n".join(lines(result, show=40))
+
+
+def _lines(path) -> list[str]:
+    return decode(path.read_bytes())[0].splitlines()

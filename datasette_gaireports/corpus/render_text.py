@@ -4,7 +4,8 @@
 labels broken over two lines, stray ``?`` left by a GBK round trip. ``pipe``:
 one table row per line, ``a | b | c |``, empty cells kept, ``||||`` filler
 rows; spans either collapsed or printed as empty cells. ``pipe_lines``: each
-cell on its own line ending in `` |`` (a blank cell a lone ``|``), a line of ``|`` before each row.
+cell on its own line ending in `` |`` (a blank cell a lone ``|``), a line of ``|`` before each row; or
+each cell after a row's first on its own line after a ``|``, a lone ``|`` ending the row.
 ``tab``: rows as a browser copies them (cells separated by tabs, spans
 collapsed). ``spaced``: rows as copied from a PDF, cells separated by spaces. Any of them may start with the site's header dumped as text.
 """
@@ -119,6 +120,27 @@ def pipe_lines_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
     return out
 
 
+def pipe_first_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
+    """Each row's first cell on a line, each further cell on lines after a ``|`` (a blank one a lone ``|``), a
+    lone ``|`` ending the row; empty cells before a row's first text are not printed, nor is the first cell
+    broken over lines."""
+    out = []
+    for row in grid:
+        cells = list(row)
+        while cells and cells[0].role != "value" and not cells[0].text:
+            cells.pop(0)
+        if not cells:
+            continue
+        first, *rest = cells
+        out.append("".join(_cell_lines(first, style, rng)))
+        for cell in rest:
+            lines = _cell_lines(cell, style, rng) or [""]
+            out.append(f"| {lines[0]}".rstrip())
+            out += lines[1:]
+        out.append("|")
+    return out
+
+
 def spaced_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
     """Rows as text copied from a PDF: a row's cells on one line, separated by spaces."""
     out = []
@@ -143,11 +165,17 @@ def _para(p: Para, style: Style, rng: random.Random) -> str:
     return text
 
 
+PIPE_FIRST_SHARE = 0.3
+"""Share of the ``pipe_lines`` dumps written :func:`pipe_first_table`'s way."""
+
+
 def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome: bool) -> str:
     """The report as text in one of the layouts ``cells``, ``pipe``, ``pipe_lines``, ``tab``, ``spaced``."""
     double = layout == "cells" and rng.random() < 0.7
     expand = layout == "pipe" and rng.random() < 0.4
     stray = layout == "cells" and rng.random() < 0.5
+    # drawn from a generator of its own, so that the reports' other draws are those of the corpora before it
+    pipe_first = layout == "pipe_lines" and random.Random(f"pipe first {doc.title}").random() < PIPE_FIRST_SHARE
     lines: list[str] = _chrome_head(doc, rng) if chrome else []
     for block in doc.blocks:
         if isinstance(block, Table):
@@ -155,6 +183,8 @@ def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome:
                 lines += cells_table(block.grid, style, rng, stray)
             elif layout == "pipe":
                 lines += pipe_table(block.grid, style, rng, expand)
+            elif layout == "pipe_lines" and pipe_first:
+                lines += pipe_first_table(block.grid, style, rng)
             elif layout == "pipe_lines":
                 lines += pipe_lines_table(block.grid, style, rng)
             elif layout == "spaced":
