@@ -25,7 +25,11 @@ Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read,
 and archives named; 1.2: the page's 索引号 and 文号 kept, its labels read spaced out for alignment (``索 引 号``,
 ``文　　号``) and in ``|``-separated rows, 发文日期 read as a publication date; 1.3: the documents a page links
 and the images in its body (a Word document's pictures too) kept, and noted where the standard tables are
-missing; 1.4: a table 三 printing 法人或其他组织 as one column read into ``legal_person``)."""
+missing; 1.4: a table 三 printing 法人或其他组织 as one column read into ``legal_person``; 1.5: the tables a page
+lacks while it shows images or links documents kept (``tables_missing``); 1.6: in a dump written one cell per line,
+each ending in ``|``, a lone ``|`` read as a blank cell before another cell; 1.7: the rows of a heading printed
+without their labels read by their place; 1.8: a dump writing each cell after a row's first after a ``|`` read
+by rows)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
