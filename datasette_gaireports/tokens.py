@@ -142,24 +142,24 @@ def _pipe_first(lines: list[str]) -> bool:
     return False
 
 
-def _rejoined(lines: list[str]) -> list[tuple[int, str]]:
-    """(line number, text) of the lines of a dump written as :func:`_pipe_first` tells, each table row joined
-    back into one line (``主动公开信息数 | 条 | 01 | | |``): a line starting with ``|`` goes on the row before it,
-    and a line of text after a cell that no ``|`` has ended is the rest of that cell's text (``| 计量`` /
-    ``单位``)."""
-    out: list[tuple[int, str]] = []
+def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
+    """(line number, text, the line each cell starts on) of the lines of a dump written as :func:`_pipe_first`
+    tells, each table row joined back into one line (``主动公开信息数 | 条 | 01 | | |``): a line starting with
+    ``|`` goes on the row before it, and a line of text after a cell that no ``|`` has ended is the rest of that
+    cell's text (``| 计量`` / ``单位``)."""
+    out: list[tuple[int, str, list[int]]] = []
     for lineno, line in enumerate(lines, 1):
         s = line.strip()
         if not s:
             continue
         if out and _PIPE.match(s):
-            k, row = out[-1]
-            out[-1] = (k, f"{row} {s}")
+            k, row, starts = out[-1]
+            out[-1] = (k, f"{row} {s}", starts + [lineno] * len(_PIPE.findall(s)))
         elif out and _PIPE.search(out[-1][1]) and not _PIPE.fullmatch(out[-1][1][-1]):
-            k, row = out[-1]
-            out[-1] = (k, row + s)
+            k, row, starts = out[-1]
+            out[-1] = (k, row + s, starts)
         else:
-            out.append((lineno, s))
+            out.append((lineno, s, [lineno]))
     return out
 
 
@@ -181,11 +181,11 @@ def text_tokens(text: str) -> Iterator[Token]:
     """
     lines = text.splitlines()
     pipe_first = _pipe_first(lines)
-    numbered = _rejoined(lines) if pipe_first else list(enumerate(lines, 1))
-    bordered = _bordered([line for _k, line in numbered])
+    numbered = _rejoined(lines) if pipe_first else [(k, line, [k]) for k, line in enumerate(lines, 1)]
+    bordered = _bordered([line for _k, line, _starts in numbered])
     lone_blank = not pipe_first and _cell_per_line(lines)
     row_id = 0
-    for lineno, line in numbered:
+    for lineno, line, starts in numbered:
         s = line.strip()
         if not s:
             continue
@@ -206,4 +206,5 @@ def text_tokens(text: str) -> Iterator[Token]:
             continue
         row_id += 1
         for col, cell in enumerate(parts):
-            yield Token(cell, lineno, f"line {lineno}, cell {col + 1}", row=row_id, col=col)
+            line_of = starts[col] if col < len(starts) else lineno  # a joined row's cells have lines of their own
+            yield Token(cell, line_of, f"line {line_of}, cell {col + 1}", row=row_id, col=col)

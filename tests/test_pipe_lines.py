@@ -159,8 +159,10 @@ def test_a_dump_writing_each_further_cell_after_a_pipe_has_its_rows_joined_back(
     line after a ``|`` (a blank one a lone ``|``, a header broken over two lines), a lone ``|`` ending the
     row."""
     rows: dict[int, list[str]] = {}
-    for t in text_tokens(FORM):
+    tokens = list(text_tokens(FORM))
+    for t in tokens:
         rows.setdefault(t.row or 0, []).append(t.text)
+    assert [t.line for t in tokens if t.row == 2] == [8, 9, 10, 11, 12], "each cell at the line it starts on"
     assert list(rows.values()) == [
         ["指 标 名 称", "计量单位", "代码", "本期实际", "本年累计"],
         ["主动公开信息数", "条", "01", "", "12"],
