@@ -290,7 +290,9 @@ async def test_the_status_page_counts_the_reports_whose_tables_are_elsewhere(bui
     expected = sum(1 for t in truths.values() if (t.get("images") or t.get("attachments")) and t["format"] == "prose")
     two = Datasette([str(built), str(db)])
     assert _elsewhere_figure((await two.client.get(f"/{db.stem}/-/gaireports")).text).endswith(f">{expected}</a>")
-    assert _elsewhere_figure((await two.client.get("/-/gaireports")).text) == str(3 + expected), "summed, no link"
+    both = (await two.client.get("/-/gaireports")).text
+    assert _elsewhere_figure(both) == str(3 + expected), "summed, no link"
+    assert found(f'<td class="gr-num" data-elsewhere="{db.stem}">(\\d+)</td>', both) == str(expected), "per database"
     assert "tables_elsewhere" in sqlite_utils.Database(db)["report_summary"].columns_dict
     earlier = earlier_version(built, tmp_path / "earlier.db", "tables_missing")
     sqlite_utils.Database(earlier).execute("alter table report_summary drop column tables_elsewhere")
