@@ -159,24 +159,23 @@ class Family:
         """Row code → its place among :meth:`data_rows` of every format: the order a report's rows are printed in."""
         return {r.code: k for k, r in enumerate(self.data_rows())}
 
-    def rows_under(self, heading: Row, fmt: str) -> tuple[Row, ...]:
-        """The rows holding cells in ``fmt`` that ``heading`` groups: those after it, up to the next row at its
-        level or above (``(三)不予公开``: its eight reasons)."""
-        return self._rows_under.get((heading.code, fmt), ())
+    def rows_under(self, row: Row, fmt: str) -> tuple[Row, ...]:
+        """The rows holding cells in ``fmt`` that ``row`` groups: those after it, up to the next row at its level
+        or above (``(三)不予公开``: its eight reasons; 2021's ``(六)其他处理``: its three)."""
+        return self._rows_under.get((row.code, fmt), ())
 
     @cached_property
     def _rows_under(self) -> dict[tuple[str, str], tuple[Row, ...]]:
         out: dict[tuple[str, str], tuple[Row, ...]] = {}
-        for k, heading in enumerate(self.rows):
-            if not heading.heading:
-                continue
+        for k, row in enumerate(self.rows):
             under = []
             for r in self.rows[k + 1 :]:
-                if r.level <= heading.level:
+                if r.level <= row.level:
                     break
                 under.append(r)
-            for fmt in heading.formats:
-                out[(heading.code, fmt)] = tuple(r for r in under if not r.heading and fmt in r.columns)
+            for fmt in row.formats:
+                if rows := tuple(r for r in under if not r.heading and fmt in r.columns):
+                    out[(row.code, fmt)] = rows
         return out
 
     @cached_property

@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.8"
+PARSER_VERSION = "1.9"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -29,7 +29,7 @@ missing; 1.4: a table 三 printing 法人或其他组织 as one column read into
 lacks while it shows images or links documents kept (``tables_missing``); 1.6: in a dump written one cell per line,
 each ending in ``|``, a lone ``|`` read as a blank cell before another cell; 1.7: the rows of a heading printed
 without their labels read by their place; 1.8: a dump writing each cell after a row's first after a ``|`` read
-by rows)."""
+by rows; 1.9: 2021's (六)其他处理 with its rows printed without their labels read so too)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

@@ -360,7 +360,7 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     last = -1
     i = begin
     opens = opens if opens is not None else may_open_row(tokens)
-    caps = _memo("heading caps", family, lambda: {r.code: _heading_cap(family, r) for r in family.rows if r.heading})
+    caps = _memo("group caps", family, lambda: {r.code: _group_cap(family, r) for r in family.rows})
     while i < end:
         if not opens[i]:
             i += 1
@@ -411,30 +411,36 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     return FamilyScan(family, hits, [], votes)
 
 
-def _heading_cap(family: Family, heading: Row) -> int:
-    """The most cells a heading row's scan takes: its rows' cells too (stray marks among them), where a table
-    leaves their labels out (:func:`_unlabelled_cells`)."""
-    under = max((sum(len(r.columns.get(fmt, ())) for r in family.rows_under(heading, fmt)) for fmt in heading.formats),
+def _group_cap(family: Family, row: Row) -> int:
+    """The most cells a row's scan takes: the cells of the rows it groups too (stray marks among them), where a
+    table leaves their labels out (:func:`_unlabelled_cells`)."""
+    under = max((sum(len(r.columns.get(fmt, ())) for r in family.rows_under(row, fmt)) for fmt in row.formats),
                 default=0)
     return MAX_SLOTS + under
 
 
 def _unlabelled_cells(family: Family, hit: RowHit, fmt: str, hits: dict[str, RowHit]) -> list[Cell] | None:
-    """The cells of the rows a heading groups where the table prints none of their labels, only their figures
-    after the heading's (``(三)不予公开`` and eight rows of figures): exactly as many cells as those rows have,
-    read in the template's order (flag ``unlabelled_row``); else None."""
-    under = family.rows_under(hit.entry.row, fmt)
+    """The cells of the rows a row groups where the table prints none of their labels, only their figures after
+    the row's label (``(三)不予公开`` and eight rows of figures; 2021's ``(六)其他处理``, with its own figures or
+    without, and its three rows'): exactly as many cells as those rows have (with the row's own, where it has
+    cells), read in the template's order (flag ``unlabelled_row``, the row's own unflagged); else None."""
+    row = hit.entry.row
+    under = family.rows_under(row, fmt)
     if not under or any(r.code in hits for r in under):
         return None
     slots = [t for t in hit.slots if not is_noise(t.text)]
     header = hit.header or {}
     merged = frozenset(m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts))
-    names = [(r.code, c) for r in under for c in family.row_columns(r, fmt, merged)]
-    if len(slots) == len(names) + 1 and not slots[-1].text.strip():
-        slots.pop()  # a blank ending the run (see _merged_fit)
+    names = [(r.code, c, "unlabelled_row") for r in under for c in family.row_columns(r, fmt, merged)]
+    own = [] if row.heading else [(row.code, c, "") for c in family.row_columns(row, fmt, merged)]
+    if len(slots) == len(own) + len(names) + 1 or len(slots) == len(names) + 1:
+        if not slots[-1].text.strip():
+            slots.pop()  # a blank ending the run (see _merged_fit)
+    if own and len(slots) == len(own) + len(names):
+        names = own + names
     if len(slots) != len(names):
         return None
-    return [_cell(family, r, c, tok, "unlabelled_row") for (r, c), tok in zip(names, slots)]
+    return [_cell(family, r, c, tok, flag) for (r, c, flag), tok in zip(names, slots)]
 
 
 def fit(slots: list[Token], n: int) -> list[Token]:
@@ -620,6 +626,6 @@ def cells_of(scan_result: FamilyScan, fmt: str) -> list[Cell]:
         if fam.shape == "long":
             out.extend(_long_cells(fam, hit))
             continue
-        unlabelled = _unlabelled_cells(fam, hit, fmt, hits) if hit.entry.row.heading and hit.slots else None
+        unlabelled = _unlabelled_cells(fam, hit, fmt, hits) if hit.slots else None
         out.extend(unlabelled if unlabelled is not None else _matrix_cells(fam, hit, fmt))
     return out

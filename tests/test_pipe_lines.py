@@ -184,3 +184,28 @@ def test_generated_dumps_of_each_pipe_layout_are_read_exactly(tmp_path):
 
 def _lines(path) -> list[str]:
     return decode(path.read_bytes())[0].splitlines()
+
+
+@pytest.mark.parametrize("subtotal", [True, False])
+def test_the_2021_other_handling_row_without_its_rows_labels(subtotal):
+    """2021's (六)其他处理 is a row, not a heading: its three rows' figures after its label, with the row's own
+    figures before them where the report prints that subtotal."""
+    fam = next(f for f in pipeline.families() if f.name == "requests")
+    other = fam.row("other")
+    under = fam.rows_under(other, "2021")
+    lines, expected, k = [], {}, 0
+    for row in fam.data_rows("2021"):
+        if row in under:
+            continue
+        lines.append(row.label_for("2021"))
+        for r in ([row] if row is not other else ([other] if subtotal else []) + list(under)):
+            for c in r.columns["2021"]:
+                k += 1
+                lines.append(str(k))
+                expected[f"{r.code}.{c}"] = k
+    head = ROW_STARTS.read_text(encoding="utf-8").split("三、收到和处理政府信息公开申请情况")[0]
+    rep = parse(head + "三、收到和处理政府信息公开申请情况\n" + "\n".join(lines) + "\n四、政府信息公开行政复议、行政诉讼情况\n")
+    got = {c.cell: (c.value, c.flag) for c in rep.cells if c.family == "requests"}
+    assert {cell: v for cell, (v, _f) in got.items()} == expected and not rep.reason
+    assert {f for cell, (_v, f) in got.items() if cell.startswith("other_")} == {"unlabelled_row"}
+    assert ("other.total" in got) is subtotal and got.get("other.total", (0, ""))[1] == ""

@@ -209,17 +209,18 @@ def merged_values(fam: Family, fmt: str, values: dict[str, Number | None]) -> di
 
 def _lost_labels(plan: TablePlan, seed: str) -> str | None:
     """For :data:`LOST_LABELS_SHARE` of tables 三, drawn from a generator of its own (so that the other draws stay
-    those of earlier corpora): a heading whose rows are all printed, in the template's order, once each."""
+    those of earlier corpora): a row grouping others (a heading, or 2021's ``(六)其他处理``) whose rows are all
+    printed, in the template's order, once each."""
     fam, fmt = plan.family, plan.fmt
     if fam.name != "requests" or plan.merged or random.Random(seed).random() >= LOST_LABELS_SHARE:
         return None
     printed = [r.code for r in plan.rows]
     fits = []
-    for heading in (r for r in plan.rows if r.heading and r.level > 0):
-        under = [r.code for r in fam.rows_under(heading, fmt)]
-        at = printed.index(heading.code)
-        if under and printed[at + 1 : at + 1 + len(under)] == under and plan.repeated not in under:
-            fits.append(heading.code)
+    for group in (r for r in plan.rows if r.level > 0):
+        under = [r.code for r in fam.rows_under(group, fmt)]
+        at = printed.index(group.code)
+        if under and printed[at + 1 : at + 1 + len(under)] == under and plan.repeated not in (group.code, *under):
+            fits.append(group.code)
     return random.Random(seed + " heading").choice(fits) if fits else None
 
 
