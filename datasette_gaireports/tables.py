@@ -433,9 +433,8 @@ def _unlabelled_cells(family: Family, hit: RowHit, fmt: str, hits: dict[str, Row
     merged = frozenset(m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts))
     names = [(r.code, c, "unlabelled_row") for r in under for c in family.row_columns(r, fmt, merged)]
     own = [] if row.heading else [(row.code, c, "") for c in family.row_columns(row, fmt, merged)]
-    if len(slots) == len(own) + len(names) + 1 or len(slots) == len(names) + 1:
-        if not slots[-1].text.strip():
-            slots.pop()  # a blank ending the run (see _merged_fit)
+    slots = _without_end_blank(slots, len(own) + len(names)) if own else slots
+    slots = _without_end_blank(slots, len(names))
     if own and len(slots) == len(own) + len(names):
         names = own + names
     if len(slots) != len(names):
@@ -595,12 +594,15 @@ def _merged_fit(
     if aligned is not None:
         return cols, aligned
     # a line of text, or a table dumped one cell per line, has no columns to stand under: as many cells will do,
-    # stray marks left out, and one blank at the end (the lone ``|`` that ends a row of a dump, see
-    # :func:`.tokens.text_tokens`)
-    cells = [t for t in slots if not is_noise(t.text)]
-    if len(cells) == len(cols) + 1 and not cells[-1].text.strip():
-        cells.pop()
+    # stray marks left out
+    cells = _without_end_blank([t for t in slots if not is_noise(t.text)], len(cols))
     return (cols, cells) if len(cells) == len(cols) else None
+
+
+def _without_end_blank(cells: list[Token], n: int) -> list[Token]:
+    """``cells`` without their last where they are one more than ``n`` and it is blank: the lone ``|`` that ends
+    a row of a dump (:func:`.tokens.text_tokens`), read as one more cell when a row is counted."""
+    return cells[:-1] if len(cells) == n + 1 and not cells[-1].text.strip() else cells
 
 
 def _wide_cells(family: Family, run: list[Token], fmt: str) -> list[Cell]:
