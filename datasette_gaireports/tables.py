@@ -429,8 +429,7 @@ def _unlabelled_cells(family: Family, hit: RowHit, fmt: str, hits: dict[str, Row
     if not under or any(r.code in hits for r in under):
         return None
     slots = [t for t in hit.slots if not is_noise(t.text)]
-    header = hit.header or {}
-    merged = frozenset(m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts))
+    merged = _header_merged(family, hit.header or {})
     names = [(r.code, c, "unlabelled_row") for r in under for c in family.row_columns(r, fmt, merged)]
     own = [] if row.heading else [(row.code, c, "") for c in family.row_columns(row, fmt, merged)]
     slots = _without_end_blank(slots, len(own) + len(names)) if own else slots
@@ -578,15 +577,19 @@ def _matrix_cells(family: Family, hit: RowHit, fmt: str) -> list[Cell]:
     return cells + _extra(family, row.code, row.code, slots[len(cols):], "extra_value")
 
 
+def _header_merged(family: Family, header: dict[str, int]) -> frozenset[str]:
+    """The merged columns (:attr:`.layout.Column.parts`) a table prints by its header: named, and none of
+    their parts named."""
+    return frozenset(m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts))
+
+
 def _merged_fit(
     family: Family, row: Row, fmt: str, slots: list[Token], header: dict[str, int]
 ) -> tuple[tuple[str, ...], list[Token]] | None:
     """The row's columns and cells where its table prints a merged column in place of its parts (the header
     names the merged column and none of its parts) and the row's cells stand under the header's columns
     (:func:`align`) or, where they do not (a line of text), are as many as those columns; else ``None``."""
-    merged = frozenset(
-        m.code for m in family.merged_columns if m.code in header and not any(p in header for p in m.parts)
-    )
+    merged = _header_merged(family, header)
     if not merged:
         return None
     cols = family.row_columns(row, fmt, merged)

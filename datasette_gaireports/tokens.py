@@ -155,7 +155,7 @@ def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
         if out and _PIPE.match(s):
             k, row, starts = out[-1]
             out[-1] = (k, f"{row} {s}", starts + [lineno] * len(_PIPE.findall(s)))
-        elif out and _PIPE.search(out[-1][1]) and not _PIPE.fullmatch(out[-1][1][-1]):
+        elif out and _PIPE.search(out[-1][1]) and not out[-1][1].endswith(("|", "｜")):
             k, row, starts = out[-1]
             out[-1] = (k, row + s, starts)
         else:
