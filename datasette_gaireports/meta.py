@@ -10,6 +10,7 @@ from .text import normalise
 from .values import CN_DIGITS, chinese_count
 
 _TITLE = re.compile(r"(?:政府信息公开|政务公开).{0,12}(?:年度报告|工作报告|年报)")
+_BARE_TITLE = re.compile(r"^(?:政府信息公开|政务公开)(?:工作)?(?:年度报告|年报)$")
 _NOT_TITLE = re.compile(r"^(?:上一篇|下一篇|主题词|相关|附件|关于|按照|根据|编制|特编制|现公布|本年度报告|本报告)")
 _YEAR_IN_TITLE = re.compile(r"[(]?((?:19|20)\d{2})\s*年度?[)]?")
 _PERIOD = re.compile(r"统计期限自\s*((?:19|20)\d{2})\s*年")
@@ -68,27 +69,37 @@ class Meta:
 def find_title(lines: list[str], page_title: str = "") -> str:
     """The report's title line: short, names 政府信息公开…报告, not a navigation link.
 
-    A title set over two lines (the body's name above ``2021年政府信息公开工作年度报告``)
-    is joined back.
+    A title set over two lines (the body's name above ``2021年政府信息公开工作年度报告``, or a line
+    broken inside the words: ``某街道办事处2023年度政府`` above ``信息公开工作年度报告``) is joined back. A title
+    printing no year is taken where it is the report words alone below a line naming a body (``某局`` above
+    ``政府信息公开工作年度报告``); the year is then the statistics period's (:func:`find_year`).
     """
     seen: list[str] = []
     for line in lines[:400]:
         s = normalise(line).strip()
         if not s:
             continue
-        if (
-            6 <= len(s) <= 70
-            and _TITLE.search(s)
-            and _YEAR_IN_TITLE.search(cn_years(s))
-            and not _NOT_TITLE.match(s)
-            and not re.search(r"[《:>]", s)
-        ):
+        if _is_title(s):
             above = re.sub(r"\s+", "", seen[-1]) if seen else ""
             if not agency_from_title(s) and _names_body(above):
                 return above + s
             return s
+        if seen and len(seen[-1]) + len(s) <= 70 and _is_title(joined := seen[-1] + s):
+            return joined
+        if _BARE_TITLE.match(s) and seen and _names_body(above := re.sub(r"\s+", "", seen[-1])):
+            return above + s
         seen.append(s)
     return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
+
+
+def _is_title(s: str) -> bool:
+    return (
+        6 <= len(s) <= 70
+        and bool(_TITLE.search(s))
+        and bool(_YEAR_IN_TITLE.search(cn_years(s)))
+        and not _NOT_TITLE.match(s)
+        and not re.search(r"[《:>]", s)
+    )
 
 
 def _names_body(text: str) -> bool:

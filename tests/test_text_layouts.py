@@ -336,6 +336,23 @@ def test_title_over_two_lines_and_a_signature_dated_in_chinese_numerals():
     assert (rep.meta.agency, rep.meta.year, rep.meta.published) == ("临朐县城关街道办事处", 2021, "2022-01-28")
 
 
+def test_a_title_broken_inside_its_words():
+    """A page breaking its title after 政府, the year above the break (a street office's 2023 report)."""
+    text = "某新区某街道办事处2023年度政府\n信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n"
+    rep = parse(text)
+    assert (rep.meta.title, rep.meta.agency, rep.meta.year) == (
+        "某新区某街道办事处2023年度政府信息公开工作年度报告", "某新区某街道办事处", 2023)
+
+
+def test_a_title_printing_no_year_below_the_body_name():
+    """The body's name above bare report words; the year is the statistics period's."""
+    text = ("某市工业和信息化局\n政府信息公开工作年度报告\n本报告所列数据的统计期限自2020年1月1日起至2020年12月31日。\n"
+            "本机关共收到政府信息公开申请2件。\n")
+    rep = parse(text)
+    assert (rep.meta.title, rep.meta.agency, rep.meta.year) == (
+        "某市工业和信息化局政府信息公开工作年度报告", "某市工业和信息化局", 2020)
+
+
 def test_a_title_whose_year_is_printed_in_chinese_numerals():
     for title, agency in (("二〇二一年临朐县人民政府政府信息公开工作年度报告", "临朐县人民政府"),
                           ("临朐县教育局二〇二一年度政府信息公开工作年度报告", "临朐县教育局")):
