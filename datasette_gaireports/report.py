@@ -14,11 +14,11 @@ from .layout import Family
 from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
 from .spam import spam_note
-from .tables import Cell, cells_of, may_open_row, region, scan, section_starts
+from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, settled, stray_note
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.9"
+PARSER_VERSION = "1.10"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -29,7 +29,9 @@ missing; 1.4: a table 三 printing 法人或其他组织 as one column read into
 lacks while it shows images or links documents kept (``tables_missing``); 1.6: in a dump written one cell per line,
 each ending in ``|``, a lone ``|`` read as a blank cell before another cell; 1.7: the rows of a heading printed
 without their labels read by their place; 1.8: a dump writing each cell after a row's first after a ``|`` read
-by rows; 1.9: 2021's (六)其他处理 with its rows printed without their labels read so too)."""
+by rows; 1.9: 2021's (六)其他处理 with its rows printed without their labels read so too; 1.10: a title broken
+inside its words, or printing no year below the body's name, read; a row the template does not have noted in
+``reason``)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
@@ -106,8 +108,9 @@ def parse_document(
     fmt = choose(rows, votes, meta.year)
     if fmt is not None:
         present = tuple(f.name for f in families if fmt in f.formats and rows.get(f.name, 0) > 0)
+        scans = {name: settled(scans[name], fmt) for name in present}
         cells = [c for name in present for c in cells_of(scans[name], fmt)]
-        return fmt, cells, present, meta, ""
+        return fmt, cells, present, meta, "; ".join(n for n in (stray_note(scans[name]) for name in present) if n)
     figures = prose.figures(doc.text)
     if figures or (meta.title and any(w in normalise(doc.text) for w in _REPORT_WORDS)):
         reason = "" if figures else "no statistics table and no figure stated in the text"

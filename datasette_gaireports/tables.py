@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from mypy_extensions import mypyc_attr
@@ -80,6 +80,9 @@ class FamilyScan:
     hits: dict[str, RowHit]
     run: list[Token]
     votes: Counter
+    strays: list[tuple[Token, list[Token]]] = field(default_factory=list)
+    """Rows among the family's rows whose label is none of the template's, with their cells (at least one a
+    figure): ``其他主动公开文件 | 56 | 45 | 300`` in a table 二. No cell is read from them (see :func:`stray_note`)."""
 
     @property
     def rows_with_figures(self) -> int:
@@ -358,6 +361,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     hits: dict[str, RowHit] = {}
     votes: Counter = Counter()
     last = -1
+    last_at = -1
+    strays: list[tuple[int, Token, list[Token]]] = []
     i = begin
     opens = opens if opens is not None else may_open_row(tokens)
     caps = _memo("group caps", family, lambda: {r.code: _group_cap(family, r) for r in family.rows})
@@ -383,6 +388,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
                 continue
         found = match_label(index, prefixes, tokens, i, end)
         if found is None:
+            if hits and (cells := _stray_cells(family, tokens, i, end)):
+                strays.append((i, tokens[i], cells))
             i += 1
             continue
         entries, j, label_text = found
@@ -406,9 +413,68 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             hits[entry.row.code] = hit
         if hit.filled and entry.formats != entry.row.formats:
             votes.update(entry.formats)
-        last = entry.order
+        last, last_at = entry.order, i
         i = max(j, i + 1)
-    return FamilyScan(family, hits, [], votes)
+    return FamilyScan(family, hits, [], votes, [(tok, cells) for at, tok, cells in strays if at < last_at])
+
+
+STRAY_LABEL = 40
+"""The longest text read as the label of a row that is none of the template's; a longer one is a sentence."""
+
+
+def _stray_cells(family: Family, tokens: list[Token], i: int, end: int) -> list[Token]:
+    """The cells after tokens[i] where it reads as the label of a row none of the family's labels name (short
+    words, no sentence, no blank word such as 无) and they are a row's cells with at least one figure; else ``[]``."""
+    tok = tokens[i]
+    if len(tok.text) > STRAY_LABEL or not _HAN.search(tok.text) or _SENTENCE_MARK.search(tok.text):
+        return []
+    if parse_value(tok.text).flag != "not_a_number":  # 无, 空: a blank cell's words
+        return []
+    cells: list[Token] = []
+    j = i + 1
+    while j < end and len(cells) < MAX_SLOTS and _same_row(tok, tokens[j]) and _is_slot(tokens[j].text, family):
+        cells.append(tokens[j])
+        j += 1
+    return cells if any(parse_value(t.text).is_number for t in cells) else []
+
+
+def settled(scan_result: FamilyScan, fmt: str) -> FamilyScan:
+    """The scan with a row's cells that run past its columns in ``fmt`` into a text and figures (a dump one cell
+    per line: ``行政许可`` ``2,011`` ``其他文件`` ``16``, where 2021 prints one column) cut there: the text and
+    what follows are a row the template does not have (:attr:`FamilyScan.strays`). The scan cannot tell
+    that text from one in a value cell (``见附件``) before the format is known."""
+    fam = scan_result.family
+    if fam.shape != "matrix":
+        return scan_result
+    hits = dict(scan_result.hits)
+    strays = list(scan_result.strays)
+    for code, hit in scan_result.hits.items():
+        row = hit.entry.row
+        if row.heading or fmt not in row.formats or len(hit.slots) <= (n := len(fam.row_columns(row, fmt))) + 1:
+            continue
+        if fam.rows_under(row, fmt):
+            continue
+        for k in range(n, len(hit.slots) - 1):
+            if cells := _stray_cells(fam, hit.slots, k, len(hit.slots)):
+                slots = hit.slots[:k]
+                hits[code] = RowHit(hit.entry, hit.label, hit.label_text, slots,
+                                    sum(1 for t in slots if parse_value(t.text).is_number), hit.header)
+                strays.append((hit.slots[k], cells))
+                break
+    return FamilyScan(fam, hits, scan_result.run, scan_result.votes, strays)
+
+
+def stray_note(scan_result: FamilyScan) -> str:
+    """What a reader of the report should know of :attr:`FamilyScan.strays`: where each stands, its label and
+    its cells as printed (``_`` a blank; blanks ending the row left out)."""
+    notes = []
+    for tok, cells in scan_result.strays:
+        printed = [t.text.strip() for t in cells]
+        while printed and not printed[-1]:
+            printed.pop()
+        figures = " ".join(t or "_" for t in printed)
+        notes.append(f"row not in the template at {tok.position}: {tok.text!r} ({figures}), left out of {scan_result.family.name}")
+    return "; ".join(notes)
 
 
 def _group_cap(family: Family, row: Row) -> int:
@@ -486,6 +552,7 @@ def _header_keys(family: Family) -> frozenset[str]:
 
 
 _SENTENCE_MARK = re.compile(r"[。，,；;！!]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _names_group(text: str, keys: frozenset[str]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
+import sqlite3
 from collections import Counter
 
 import pytest
@@ -55,6 +57,20 @@ def test_truth_fails_only_where_an_error_was_injected(corpus):
     for t in truths:
         injected = any(v.startswith("error_") or v == "text_disagrees_with_table" for v in t["variants"])
         assert bool(t["checks_fail"]) == injected, t["source"]
+
+
+def test_a_row_the_template_lacks_is_noted_where_printed(corpus):
+    """Table 二 printing a row of its own among the template's (``其他主动公开文件`` and figures): the row is left
+    out (the export matches the truth) and the report's reason says where it stands; no other report says so."""
+    out, truths = corpus
+    with sqlite3.connect(out / "c.db") as db:
+        reasons = dict(db.execute("select source, reason from reports"))
+    printed = {t["source"] for t in truths if "stray_row" in t["variants"] and t["rendering"] != "prose_only"}
+    noted = {source for source, reason in reasons.items() if "row not in the template" in (reason or "")}
+    assert len(printed) >= 2 and noted == printed
+    for source in printed:
+        assert re.search(r"row not in the template at (line|table) \d+.*: '(其他主动公开文件|其他文件|政府信息公开目录)' \(\d+",
+                         reasons[source]), reasons[source]
 
 
 def test_generation_is_deterministic(tmp_path):

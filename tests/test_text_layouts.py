@@ -381,3 +381,41 @@ def test_a_repeated_row_whose_label_two_rows_share():
     ])
     legacy = parse(text).values()["legacy"]
     assert [legacy[c] for c in ("reviews_corrected", "reviews_other", "lawsuits_corrected", "lawsuits_other")] == [1, 1, 0, 0]
+
+
+def test_a_row_the_template_lacks_is_left_out_and_noted():
+    """A 2020 table 二 printing 其他主动公开文件 between the template's rows: its figures go nowhere, the rows
+    around it are read, and the reason names the row, its line and its figures."""
+    text = "\n".join([
+        "某市人民政府办公室",
+        "2020年政府信息公开工作年度报告",
+        "二、行政机关主动公开政府信息情况",
+        "第二十条第(一)项 | |||",
+        "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |",
+        "规章 | 2 | 2 | 3 |",
+        "规范性文件 | 11 | 11 | 119 |",
+        "其他主动公开文件 | 56 | 45 | 300 |",
+        "第二十条第(五)项 | |||",
+        "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政许可 | 0 | 0 | 4 |",
+    ])
+    rep = parse(text)
+    values = rep.values()["active"]
+    assert (rep.format, rep.meta.agency) == ("2019", "某市人民政府办公室")
+    assert [values[f"normative_docs.{c}"] for c in ("made", "published", "total_public")] == [11, 11, 119]
+    assert values["licensing.decisions"] == 4 and 56 not in values.values()
+    assert "row not in the template at line 8, cell 1: '其他主动公开文件' (56 45 300), left out of active" in rep.reason
+
+
+def test_a_row_the_template_lacks_in_a_dump_one_cell_per_line():
+    """2021's 行政许可 has one column: a text and a figure after its figure are a row of their own, not a text in a
+    value cell and an extra value (which 2019's three columns would make them)."""
+    cells = ["2021年某局政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第(五)项", "信息内容",
+             "本年处理决定数量", "行政许可", "7", "其他文件", "16", "第二十条第(六)项", "信息内容", "本年处理决定数量",
+             "行政处罚", "3", "行政强制", "0", "第二十条第(八)项", "信息内容", "本年收费金额(单位:万元)",
+             "行政事业性收费", "0"]
+    rep = parse("\n\n".join(cells))
+    values = rep.values()["active"]
+    assert rep.format == "2021" and values["licensing.decisions"] == 7 and values["penalties.decisions"] == 3
+    assert not [c for c in rep.cells if c.anomaly]
+    assert "'其他文件' (16), left out of active" in rep.reason

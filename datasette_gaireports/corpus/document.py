@@ -224,6 +224,24 @@ def _lost_labels(plan: TablePlan, seed: str) -> str | None:
     return random.Random(seed + " heading").choice(fits) if fits else None
 
 
+STRAY_ROW_SHARE = 0.08
+"""Share of the table reports whose table 二 prints a row the template does not have among its rows."""
+STRAY_LABELS = ("其他主动公开文件", "其他文件", "政府信息公开目录")
+
+
+def _stray_row(plan: TablePlan, seed: str) -> tuple[str, str, tuple[int, ...]] | None:
+    """For :data:`STRAY_ROW_SHARE` of tables 二, drawn from a generator of its own: a printed data row other than
+    the last, a label of :data:`STRAY_LABELS` and figures for its columns (see :attr:`TablePlan.stray`)."""
+    rng = random.Random(seed)
+    if plan.family.name != "active" or rng.random() >= STRAY_ROW_SHARE:
+        return None
+    data = [r for r in plan.rows if not r.heading][:-1]
+    if not data:
+        return None
+    after = rng.choice(data)
+    return after.code, rng.choice(STRAY_LABELS), tuple(rng.randint(0, 60) for _ in plan.columns(after))
+
+
 def _present(fam: Family, values: dict[str, Number | None]) -> bool:
     return any(v is not None for v in values.values())
 
@@ -315,6 +333,9 @@ def compose(
             if three_column and fam.merged_columns:
                 plan.merged_columns = frozenset(m.code for m in fam.merged_columns)
                 plan.values = merged_values(fam, fmt, plan.values)
+            if (stray := _stray_row(plan, f"stray {agency.name} {year}")) is not None:
+                plan.stray = stray
+                variants.append("stray_row")
             if (lost := _lost_labels(plan, f"labels {agency.name} {year}")) is not None:
                 plan.lost_labels = frozenset({lost})
                 variants.append(f"unlabelled_{lost}")

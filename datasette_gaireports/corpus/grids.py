@@ -58,6 +58,9 @@ class TablePlan:
     """2021 table 三: (六)其他处理 printed with its own figures above its three sub-rows."""
     merged_columns: frozenset[str] = frozenset()
     """Columns printed in place of their parts (table 三's one 法人或其他组织 column); ``values`` holds their figures."""
+    stray: tuple[str, str, tuple[int, ...]] | None = None
+    """Table 二: a row the template does not have (``其他主动公开文件`` and its figures) printed after the data row
+    coded first, with the label and figures given: the parser leaves it out and notes it."""
     lost_labels: frozenset[str] = frozenset()
     """Headings whose rows' labels a dump one cell per line leaves out: its figures follow the heading's label
     (the label cells' role is ``lost_label``; the other renderings print them)."""
@@ -129,6 +132,10 @@ def sections_grid(plan: TablePlan, w: Writer) -> Grid:
             grid.append(line)
             if row.code == plan.repeated:
                 grid.append([GridCell(c.text, c.role, c.rowspan, c.colspan, c.code) for c in line])
+            if plan.stray and row.code == plan.stray[0]:
+                stray = [GridCell(plan.stray[1], "label"), *(GridCell(str(n), "value") for n in plan.stray[2])]
+                _pad(stray, width)
+                grid.append(stray)
     if plan.extra_total and blocks:
         last = [r for r in blocks[-1][1]]
         cols = fam.row_columns(last[0], fmt)
