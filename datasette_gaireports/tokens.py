@@ -142,11 +142,20 @@ def _pipe_first(lines: list[str]) -> bool:
     return False
 
 
+def _open_text_cell(row: str) -> bool:
+    """Whether a joined row ends in a cell of text no ``|`` has ended (``主动公开信息数 | 计量``): a line after it
+    is the rest of that cell. A row ending in a figure (``规章 | 0 | 0 | 0``) is ended by the next line's label
+    where the dump writes no lone ``|`` after it."""
+    if row.endswith(("|", "｜")):
+        return False
+    return parse_value(_PIPE.split(row)[-1].strip()).flag == "not_a_number"
+
+
 def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
     """(line number, text, the line each cell starts on) of the lines of a dump written as :func:`_pipe_first`
     tells, each table row joined back into one line (``主动公开信息数 | 条 | 01 | | |``): a line starting with
-    ``|`` goes on the row before it, and a line of text after a cell that no ``|`` has ended is the rest of that
-    cell's text (``| 计量`` / ``单位``)."""
+    ``|`` goes on the row before it, and a line of text after a cell of text that no ``|`` has ended is the rest
+    of that cell's text (``| 计量`` / ``单位``, :func:`_open_text_cell`)."""
     out: list[tuple[int, str, list[int]]] = []
     for lineno, line in enumerate(lines, 1):
         s = line.strip()
@@ -155,11 +164,32 @@ def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
         if out and _PIPE.match(s):
             k, row, starts = out[-1]
             out[-1] = (k, f"{row} {s}", starts + [lineno] * len(_PIPE.findall(s)))
-        elif out and _PIPE.search(out[-1][1]) and not out[-1][1].endswith(("|", "｜")):
+        elif out and _PIPE.search(out[-1][1]) and _open_text_cell(out[-1][1]):
             k, row, starts = out[-1]
             out[-1] = (k, row + s, starts)
         else:
             out.append((lineno, s, [lineno]))
+    return out
+
+
+_BLANK_ROW = re.compile(r"[^|｜]*[^|｜\s][^|｜]*(?:\s*[|｜])+\s*")
+"""A row of one cell of text and blank cells only (``规章 |``, ``规章 | |``)."""
+
+
+def _blank_cells_joined(numbered: list[tuple[int, str, list[int]]]) -> list[tuple[int, str, list[int]]]:
+    """``numbered`` with a row broken as ``规章 |`` and a lone ``|`` on each line after it, one per blank cell,
+    joined back (``规章 | | | |``): a dump of rows on one line each, where a row of blank cells took a line per
+    cell."""
+    out: list[tuple[int, str, list[int]]] = []
+    for lineno, line, starts in numbered:
+        s = line.strip()
+        if not s:
+            continue
+        if s in ("|", "｜") and out and _BLANK_ROW.fullmatch(out[-1][1]):
+            k, row, cells = out[-1]
+            out[-1] = (k, f"{row} |", cells + [lineno])
+            continue
+        out.append((lineno, line, starts))
     return out
 
 
@@ -177,13 +207,17 @@ def text_tokens(text: str) -> Iterator[Token]:
     (a table's last row, under its header), the row has one cell more than
     its columns, and the table parser drops the blank (:func:`.tables.fit`).
     A dump writing each cell after a row's first on a line of its own after
-    a ``|`` has its rows joined back first (:func:`_rejoined`).
+    a ``|`` has its rows joined back first (:func:`_rejoined`); elsewhere, a row
+    of blank cells written a line per cell (``规章 |`` and a lone ``|`` per blank)
+    is joined back (:func:`_blank_cells_joined`).
     """
     lines = text.splitlines()
     pipe_first = _pipe_first(lines)
     numbered = _rejoined(lines) if pipe_first else [(k, line, [k]) for k, line in enumerate(lines, 1)]
-    bordered = _bordered([line for _k, line, _starts in numbered])
     lone_blank = not pipe_first and _cell_per_line(lines)
+    if not lone_blank:
+        numbered = _blank_cells_joined(numbered)
+    bordered = _bordered([line for _k, line, _starts in numbered])
     row_id = 0
     for lineno, line, starts in numbered:
         s = line.strip()

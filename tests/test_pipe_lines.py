@@ -10,6 +10,8 @@ cell as ``|`` and ``|`` or ``||`` after each row (二道区, zfxxgknb/202301/t20
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from datasette_gaireports import pipeline
@@ -170,11 +172,48 @@ def test_a_dump_writing_each_further_cell_after_a_pipe_has_its_rows_joined_back(
     ]
 
 
+def test_a_row_of_blank_cells_written_a_line_per_cell_is_joined_back():
+    """A dump of a row per line writing 规章's three blank cells as ``规章 |`` and three lone ``|`` (a report of
+    a township, 2019): one row of blank cells, each at its line, where the lone ``|`` were filler before."""
+    text = "\n".join([
+        "某镇人民政府2019年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第(一)项 | |||",
+        "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |", "规章 |", "|", "|", "|",
+        "规范性文件(指各行政机关印发的有正式文号的文件) | 2 | 0 | 83 |", "第二十条第(五)项 | |||",
+        "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |", "行政许可 | 71 | -11 | 0 |",
+        "其他对外管理服务事项 | 5 | 2 | 40 |",
+    ])
+    row = [t for t in text_tokens(text) if t.line >= 5 and t.row is not None and t.line <= 8]
+    assert [(t.text, t.line) for t in row] == [("规章", 5), ("", 6), ("", 7), ("", 8)]
+    rep = parse(text)
+    assert _values(rep, "active", "regulations") == {c: ("", None, "blank") for c in ("made", "published", "total_public")}
+    assert _values(rep, "active", "normative_docs")["total_public"] == ("83", 83, "")
+    assert not [c for c in rep.cells if c.anomaly]
+
+
+def test_a_row_ending_in_a_figure_needs_no_lone_pipe_after_it():
+    """A dump writing each further cell after a ``|`` may end a row of figures with no lone ``|``: the next
+    line's label starts a row, where a line after a cell of text is still the rest of that cell."""
+    text = "\n".join(["指 标 名 称", "| 计量", "单位", "| 本期实际", "|", "主动公开信息数", "| 条", "| 12",
+                      "其中:全文电子化的主动公开信息数", "| 条", "| 5", "新增的行政规范性文件数", "| 条", "| 0",
+                      "提供服务类信息数", "| 条", "| 7", "|"])
+    rows: dict[int, list[str]] = {}
+    for t in text_tokens(text):
+        rows.setdefault(t.row or 0, []).append(t.text)
+    assert list(rows.values()) == [["指 标 名 称", "计量单位", "本期实际"], ["主动公开信息数", "条", "12"],
+                                   ["其中:全文电子化的主动公开信息数", "条", "5"], ["新增的行政规范性文件数", "条", "0"],
+                                   ["提供服务类信息数", "条", "7"]]
+
+
 def test_generated_dumps_of_each_pipe_layout_are_read_exactly(tmp_path):
-    truths = generate_corpus(tmp_path / "g", 120, 9)
-    dumps = {t["source"]: t for t in truths if t["rendering"] == "text_pipe_lines"}
+    truths = generate_corpus(tmp_path / "g", 120, 12)
+    dumps = {t["source"]: t for t in truths if t["rendering"] in ("text_pipe_lines", "text_pipe")}
     first = {s for s in dumps if any(line.startswith("| ") for line in _lines(tmp_path / "g" / "reports" / s))}
     assert first and len(first) < len(dumps), "both layouts"
+    texts = {s: [line.strip() for line in _lines(tmp_path / "g" / "reports" / s) if line.strip()] for s in dumps}
+    assert any(re.fullmatch(r"\| ?\d+", a) and not b.startswith("|") for s in first for a, b in zip(texts[s], texts[s][1:])), (
+        "rows of figures ended by no lone |")
+    assert any(a.endswith(" |") and a.count("|") == 1 and b == "|" for lines_ in texts.values() for a, b in zip(lines_, lines_[1:])), (
+        "rows of blank cells written a line per cell")
     build([tmp_path / "g" / "reports"], tmp_path / "g.db")
     (tmp_path / "g.jsonl").write_text("\n".join(export_lines(str(tmp_path / "g.db"))), encoding="utf-8")
     truth = {k: v for k, v in load_truth(tmp_path / "g" / "truth").items() if k in dumps}

@@ -95,10 +95,15 @@ def _expanded(grid: Grid) -> list[list[str]]:
     return rows
 
 
-def pipe_table(grid: Grid, style: Style, rng: random.Random, expand: bool) -> list[str]:
+def pipe_table(grid: Grid, style: Style, rng: random.Random, expand: bool, broken_blanks: bool = False) -> list[str]:
+    """A row per line, cells between ``|``; with ``broken_blanks``, a row of a label and blank cells only is
+    written ``规章 |`` and a lone ``|`` per blank cell, each on a line."""
     out = []
     rows = _expanded(grid) if expand else [[c.text if c.role != "header" else _header_lines(c.text, style, rng)[0] for c in row] for row in grid]
     for cells in rows:
+        if broken_blanks and len(cells) > 1 and cells[0] and not any(cells[1:]):
+            out += [f"{cells[0]} |", *("|" for _ in cells[1:])]
+            continue
         out.append(" | ".join(cells) + " |")
         if rng.random() < 0.08:
             out.append("|" * rng.randint(2, 5))
@@ -120,10 +125,10 @@ def pipe_lines_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
     return out
 
 
-def pipe_first_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
+def pipe_first_table(grid: Grid, style: Style, rng: random.Random, open_rows: bool = False) -> list[str]:
     """Each row's first cell on a line, each further cell on lines after a ``|`` (a blank one a lone ``|``), a
-    lone ``|`` ending the row; empty cells before a row's first text are not printed, nor is the first cell
-    broken over lines."""
+    lone ``|`` ending the row (with ``open_rows``, only a row not ending in a figure); empty cells before a row's
+    first text are not printed, nor is the first cell broken over lines."""
     out = []
     for row in grid:
         cells = list(row)
@@ -137,7 +142,8 @@ def pipe_first_table(grid: Grid, style: Style, rng: random.Random) -> list[str]:
             lines = _cell_lines(cell, style, rng) or [""]
             out.append(f"| {lines[0]}".rstrip())
             out += lines[1:]
-        out.append("|")
+        if not (open_rows and rest and rest[-1].role == "value" and rest[-1].text.strip()):
+            out.append("|")
     return out
 
 
@@ -167,6 +173,10 @@ def _para(p: Para, style: Style, rng: random.Random) -> str:
 
 PIPE_FIRST_SHARE = 0.3
 """Share of the ``pipe_lines`` dumps written :func:`pipe_first_table`'s way."""
+OPEN_ROWS_SHARE = 0.5
+"""Share of those writing no lone ``|`` after a row ending in a figure."""
+BROKEN_BLANKS_SHARE = 0.3
+"""Share of the ``pipe`` dumps writing a row of blank cells a line per cell (:func:`pipe_table`)."""
 
 
 def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome: bool) -> str:
@@ -176,15 +186,17 @@ def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome:
     stray = layout == "cells" and rng.random() < 0.5
     # drawn from a generator of its own, so that the reports' other draws are those of the corpora before it
     pipe_first = layout == "pipe_lines" and random.Random(f"pipe first {doc.title}").random() < PIPE_FIRST_SHARE
+    open_rows = pipe_first and random.Random(f"open rows {doc.title}").random() < OPEN_ROWS_SHARE
+    broken_blanks = layout == "pipe" and random.Random(f"broken blanks {doc.title}").random() < BROKEN_BLANKS_SHARE
     lines: list[str] = _chrome_head(doc, rng) if chrome else []
     for block in doc.blocks:
         if isinstance(block, Table):
             if layout == "cells":
                 lines += cells_table(block.grid, style, rng, stray)
             elif layout == "pipe":
-                lines += pipe_table(block.grid, style, rng, expand)
+                lines += pipe_table(block.grid, style, rng, expand, broken_blanks)
             elif layout == "pipe_lines" and pipe_first:
-                lines += pipe_first_table(block.grid, style, rng)
+                lines += pipe_first_table(block.grid, style, rng, open_rows)
             elif layout == "pipe_lines":
                 lines += pipe_lines_table(block.grid, style, rng)
             elif layout == "spaced":
