@@ -208,16 +208,23 @@ def signature(lines: list[str]) -> tuple[str, str | None]:
 
     Either part is empty where the report prints none.
     """
-    stripped = [normalise(line).strip() for line in lines if line.strip()]
-    for k in range(len(stripped) - 1, -1, -1):
-        date = _date_line(stripped[k])
+    kept = [line for line in lines if line.strip()]
+    for k in range(len(kept) - 1, -1, -1):  # from the end, each line normalised only once it is read
+        date = _date_line(normalise(kept[k]).strip())
         if date is None:
             continue
-        above = re.sub(r"\s+", "", stripped[k - 1]) if k else ""
+        above = re.sub(r"\s+", "", normalise(kept[k - 1])) if k else ""
         if _names_body(above):
             return above, date
         return "", date
     return "", None
+
+
+def _fuller_signature(name: str, lines: list[str]) -> str:
+    """The signature's name where it is ``name`` with more before it (``遂溪县建新镇人民政府`` under a title
+    printing ``建新镇``): the same body, named so that it is told from others of its name; else ``""``."""
+    signed, _date = signature(lines)
+    return signed if len(signed) > len(name) and signed.endswith(name) else ""
 
 
 def find_published(lines: list[str], page_meta: dict[str, str]) -> str | None:
@@ -258,6 +265,9 @@ def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
         meta.agency = name
         if why:
             meta.agency_evidence += f"; {why}"
+        if meta.agency_source != "text" and (fuller := _fuller_signature(name, lines)):
+            meta.agency = fuller
+            meta.agency_evidence += f"; signature {fuller} names it in full"
     else:
         name, evidence = infer_agency(norm_text)
         if name:

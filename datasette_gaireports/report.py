@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, 
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.11"
+PARSER_VERSION = "1.12"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -32,7 +32,9 @@ without their labels read by their place; 1.8: a dump writing each cell after a 
 by rows; 1.9: 2021's (六)其他处理 with its rows printed without their labels read so too; 1.10: a title broken
 inside its words, or printing no year below the body's name, read; a row the template does not have noted in
 ``reason``; 1.11: a row of blank cells written a line per cell joined back, and a row of figures ended by no
-lone ``|`` in a dump writing each further cell after a ``|``)."""
+lone ``|`` in a dump writing each further cell after a ``|``; 1.12: a body named more fully by the signature
+than by the title takes the signature's name, and 没有接到…信息的申请 and 信息公开没有收费 read as statements
+of none)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

@@ -419,3 +419,25 @@ def test_a_row_the_template_lacks_in_a_dump_one_cell_per_line():
     assert rep.format == "2021" and values["licensing.decisions"] == 7 and values["penalties.decisions"] == 3
     assert not [c for c in rep.cells if c.anomaly]
     assert "'其他文件' (16), left out of active" in rep.reason
+
+
+def test_a_township_titled_by_its_own_name_is_named_as_its_signature_prints_it():
+    """A title printing 建新镇 alone, the signature 遂溪县建新镇人民政府: the body is the signature's (many
+    townships share a name); a signature naming another body changes nothing."""
+    text = ("2018年建新镇政府信息公开工作年度报告\n2018年度我镇主动公开政府信息数22条。\n"
+            "遂溪县建新镇人民政府\n2018年12月31日\n")
+    rep = parse(text)
+    assert (rep.meta.agency, rep.meta.agency_printed) == ("遂溪县建新镇人民政府", "建新镇")
+    assert "signature 遂溪县建新镇人民政府 names it in full" in rep.meta.agency_evidence
+    other = parse(text.replace("遂溪县建新镇人民政府", "遂溪县人民政府办公室"))
+    assert other.meta.agency == "建新镇人民政府"
+
+
+def test_statements_of_no_request_and_no_fee():
+    """没有接到…政府信息的申请 states no request, 信息公开没有收费 no fee: both 0, each with its sentence."""
+    text = ("2018年某镇政府信息公开工作年度报告\n2018年度我镇没有接到群众主动要求公开政府信息的申请。\n"
+            "2018年度,我镇政府信息公开没有收费。\n")
+    rep = parse(text)
+    got = {c.cell: (c.value, c.raw) for c in rep.cells}
+    assert got["requests_received"] == (0, "没有接到群众主动要求公开政府信息的申请")
+    assert got["fees_collected"] == (0, "信息公开没有收费")

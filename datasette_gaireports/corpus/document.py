@@ -86,6 +86,11 @@ class Report:
     variants: list[str] = field(default_factory=list)
 
 
+SHORT_TITLE_SHARE = 0.3
+"""Share of the townships' reports whose title prints the township's name without its county's (the signature
+under the report names it in full)."""
+
+
 def _title(agency: Agency, year: int, rng: random.Random, variants: list[str]) -> str:
     printed = rng.choice(agency.printed)
     forms = (
@@ -100,6 +105,9 @@ def _title(agency: Agency, year: int, rng: random.Random, variants: list[str]) -
     form = rng.choice(forms)
     if "{p}" not in form:
         variants.append("title_without_body")
+    elif agency.short and random.Random(f"short title {agency.name} {year}").random() < SHORT_TITLE_SHARE:
+        printed = agency.short
+        variants.append("title_short_name")
     return form.format(p=printed, y=year)
 
 

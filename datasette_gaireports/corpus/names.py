@@ -167,6 +167,9 @@ class Agency:
     """The government office that often publishes the body's report on its site."""
     site: str
     """The web site the report is published on."""
+    short: str = ""
+    """A township's name without its county's (``城关镇``), as its own title may print it; its signature prints
+    the full name."""
 
 
 def _government(place: str, level: str, parent_office: str) -> Agency:
@@ -209,8 +212,9 @@ def draw_agency(rng: random.Random) -> Agency:
             full = county + town
             if town.endswith("街道"):
                 name = full + "办事处"
-                return Agency(name, level, "government", (name, full), office, place + "人民政府")
-            return Agency(full + "人民政府", level, "government", (full + "人民政府", full), office, place + "人民政府")
+                return Agency(name, level, "government", (name, full), office, place + "人民政府", town)
+            return Agency(full + "人民政府", level, "government", (full + "人民政府", full), office, place + "人民政府",
+                          town)
     kind = rng.choices(("government", "office", "department", "zone"), weights=(4, 2, 8, 1))[0]
     site = place + "人民政府"
     if kind == "government":
