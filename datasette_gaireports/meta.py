@@ -19,6 +19,8 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|
 _PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|时间|日期)\s*[:]?\s*" + _DATE.pattern)
 _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|自治州|州|盟|县|自治县|旗|区)$")
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
+_PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|自治县|县|旗|新区|区))+")
+"""One or more place names, the larger first (``湛江市遂溪县``)."""
 TOWNSHIP_BODIES = (("街道", "办事处"), ("镇", "人民政府"), ("乡", "人民政府"))
 """A township printed bare (城关镇, 新华街道) names its people's government or its street office."""
 _SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{2,40}$")
@@ -222,9 +224,10 @@ def signature(lines: list[str]) -> tuple[str, str | None]:
 
 def _fuller_signature(name: str, lines: list[str]) -> str:
     """The signature's name where it is ``name`` with more before it (``遂溪县建新镇人民政府`` under a title
-    printing ``建新镇``): the same body, named so that it is told from others of its name; else ``""``."""
+    printing ``建新镇``): the same body, named so that it is told from others of its name; else ``""``. What the
+    signature adds must be places (``遂溪县``, ``湛江市遂溪县``), not another body signing with it."""
     signed, _date = signature(lines)
-    return signed if len(signed) > len(name) and signed.endswith(name) else ""
+    return signed if signed.endswith(name) and _PLACES.fullmatch(signed[: len(signed) - len(name)]) else ""
 
 
 def find_published(lines: list[str], page_meta: dict[str, str]) -> str | None:

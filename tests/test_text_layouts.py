@@ -441,3 +441,9 @@ def test_statements_of_no_request_and_no_fee():
     got = {c.cell: (c.value, c.raw) for c in rep.cells}
     assert got["requests_received"] == (0, "没有接到群众主动要求公开政府信息的申请")
     assert got["fees_collected"] == (0, "信息公开没有收费")
+
+
+def test_a_signature_of_two_bodies_does_not_rename_the_body():
+    text = ("2021年某市教育局政府信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n"
+            "中共某市委教育工作委员会 某市教育局\n2022年1月5日\n")
+    assert parse(text).meta.agency == "某市教育局"
