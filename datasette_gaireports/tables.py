@@ -362,7 +362,9 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
     votes: Counter = Counter()
     last = -1
     last_at = -1
-    strays: list[tuple[int, Token, list[Token]]] = []
+    unmatched: list[int] = []
+    """Tokens after the first row that may open a row and start none of the family's: a row the template does
+    not have, where it stands before the last row (:func:`_stray_cells`)."""
     i = begin
     opens = opens if opens is not None else may_open_row(tokens)
     caps = _memo("group caps", family, lambda: {r.code: _group_cap(family, r) for r in family.rows})
@@ -388,8 +390,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
                 continue
         found = match_label(index, prefixes, tokens, i, end)
         if found is None:
-            if hits and (cells := _stray_cells(family, tokens, i, end)):
-                strays.append((i, tokens[i], cells))
+            if hits:
+                unmatched.append(i)
             i += 1
             continue
         entries, j, label_text = found
@@ -415,7 +417,8 @@ def scan(family: Family, tokens: list[Token], begin: int, end: int, opens: list[
             votes.update(entry.formats)
         last, last_at = entry.order, i
         i = max(j, i + 1)
-    return FamilyScan(family, hits, [], votes, [(tok, cells) for at, tok, cells in strays if at < last_at])
+    strays = [(tokens[k], cells) for k in unmatched if k < last_at and (cells := _stray_cells(family, tokens, k, end))]
+    return FamilyScan(family, hits, [], votes, strays)
 
 
 STRAY_LABEL = 40
@@ -426,16 +429,16 @@ def _stray_cells(family: Family, tokens: list[Token], i: int, end: int) -> list[
     """The cells after tokens[i] where it reads as the label of a row none of the family's labels name (short
     words, no sentence, no blank word such as 无) and they are a row's cells with at least one figure; else ``[]``."""
     tok = tokens[i]
-    if len(tok.text) > STRAY_LABEL or not _HAN.search(tok.text) or _SENTENCE_MARK.search(tok.text):
-        return []
-    if parse_value(tok.text).flag != "not_a_number":  # 无, 空: a blank cell's words
-        return []
     cells: list[Token] = []
     j = i + 1
     while j < end and len(cells) < MAX_SLOTS and _same_row(tok, tokens[j]) and _is_slot(tokens[j].text, family):
         cells.append(tokens[j])
         j += 1
-    return cells if any(parse_value(t.text).is_number for t in cells) else []
+    if not any(parse_value(t.text).is_number for t in cells):
+        return []
+    if len(tok.text) > STRAY_LABEL or not _HAN.search(tok.text) or _SENTENCE_MARK.search(tok.text):
+        return []
+    return cells if parse_value(tok.text).flag == "not_a_number" else []  # not 无, 空: a blank cell's words
 
 
 def settled(scan_result: FamilyScan, fmt: str) -> FamilyScan:
