@@ -22,6 +22,8 @@ _REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
 _PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|自治县|县|旗|新区|区))+")
 """One or more place names, the larger first (``湛江市遂溪县``)."""
 TOWNSHIP_BODIES = (("街道", "办事处"), ("镇", "人民政府"), ("乡", "人民政府"))
+ZONE_WORDS = ("园区", "开发区", "新区", "高新区", "试验区", "示范区", "保税区", "合作区", "度假区", "风景区", "管理区", "产业园")
+"""A place printed bare with one of these endings is a zone, run by a 管理委员会 (管委会)."""
 """A township printed bare (城关镇, 新华街道) names its people's government or its street office."""
 _SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{2,40}$")
 _BODY_WORDS = ("政府", "办公室", "办公厅", "局", "委员会", "委", "厅", "部", "署", "院", "管委会", "中心", "办", "所", "街道", "镇", "乡", "处", "队", "会", "站")
@@ -129,7 +131,8 @@ def agency_from_title(title: str) -> str:
 
 
 def complete_name(name: str, text: str) -> tuple[str, str]:
-    """A bare place (铁岭市, 城关镇) names its people's government; prefer the full form the text prints."""
+    """A bare place (铁岭市, 城关镇) names its people's government, a bare zone (某工业园区) its 管理委员会 where the
+    text prints it; prefer the full form the text prints."""
     for place, body in TOWNSHIP_BODIES:
         if name.endswith(place) and len(name) > len(place):
             full = name + body
@@ -139,7 +142,39 @@ def complete_name(name: str, text: str) -> tuple[str, str]:
     full = name + "人民政府"
     if full in text:
         return full, f"text prints {full}"
+    if name.endswith(ZONE_WORDS):  # a zone has an administrative committee, no people's government
+        committee = next((name + body for body in ("管理委员会", "管委会") if name + body in text), "")
+        return (committee, f"text prints {committee}") if committee else (name, "")
     return full, f"bare place name {name}: its people's government"
+
+
+_NAME = r"([\u4e00-\u9fff()]{2,40}?)"
+_AUTHOR = (
+    re.compile("由" + _NAME + r"(?:负责)?(?:编制|根据|汇总|综合)"),
+    re.compile("现(?:将|公布|公开|发布)" + _NAME + r"(?:\d{4}|" + _CN_YEAR_DIGITS + ")年"),
+    re.compile("结合" + _NAME + r"\d{4}年"),
+)
+"""Sentences naming the body that wrote the report: ``本报告由某局编制``, ``现公开某局2020年…报告``,
+``结合某局2022年政府信息公开工作实际``."""
+_INNER_OFFICE = re.compile(r"(?:党政|综合|政务公开|政府信息公开|信息公开)[\u4e00-\u9fff]{0,8}?办公室")
+"""A body's own office that compiles the report (某镇人民政府党政办公室, 某市人民政府信息公开工作领导小组办公室)."""
+
+
+def author_in_text(text: str) -> tuple[str, str]:
+    """The body a sentence names as the report's author, where the name starts with its place (or is a township's)
+    and is no self-reference (我局, 本机关); else ``("", "")``. A body's own office that compiled the report
+    gives the body."""
+    for pattern in _AUTHOR:
+        for m in pattern.finditer(text[:3000]):
+            name = m.group(1)
+            body = next((name[:k] for k in range(2, len(name)) if _INNER_OFFICE.fullmatch(name, k)
+                         and name[:k].endswith(_BODY_WORDS)), "")
+            name = body or name
+            if name.startswith(("我", "本", "全", "该", "各")) or not name.endswith(_BODY_WORDS):
+                continue
+            if re.match(_PLACES.pattern, name) or any(t in name for t in ("镇", "乡", "街道")):
+                return name, f"the text names the report's author: {m.group(0)}"
+    return "", ""
 
 
 def infer_agency(text: str) -> tuple[str, str]:
@@ -271,6 +306,10 @@ def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
         if meta.agency_source != "text" and (fuller := _fuller_signature(name, lines)):
             meta.agency = fuller
             meta.agency_evidence += f"; signature {fuller} names it in full"
+    elif (named := author_in_text(norm_text))[0]:
+        name, why = complete_name(named[0], norm_text)
+        meta.agency, meta.agency_printed, meta.agency_source = name, named[0], "text"
+        meta.agency_evidence = named[1] + (f"; {why}" if why else "")
     else:
         name, evidence = infer_agency(norm_text)
         if name:

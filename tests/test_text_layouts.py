@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datasette_gaireports import pipeline
 from datasette_gaireports.report import ParsedReport, parse_file
 
@@ -447,3 +449,27 @@ def test_a_signature_of_two_bodies_does_not_rename_the_body():
     text = ("2021年某市教育局政府信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n"
             "中共某市委教育工作委员会 某市教育局\n2022年1月5日\n")
     assert parse(text).meta.agency == "某市教育局"
+
+
+@pytest.mark.parametrize(("title", "body", "agency"), [
+    ("某工业园区2020年政府信息公开工作年度报告", "本园区共收到政府信息公开申请2件。", "某工业园区"),
+    ("某工业园区2020年政府信息公开工作年度报告", "某工业园区管委会共收到政府信息公开申请2件。", "某工业园区管委会"),
+    ("某新区2020年政府信息公开工作年度报告", "某新区人民政府共收到政府信息公开申请2件。", "某新区人民政府"),
+])
+def test_a_zone_printed_bare_is_no_peoples_government(title, body, agency):
+    """A zone has an administrative committee: a bare zone name is completed only as the text prints it."""
+    assert parse(f"{title}\n{body}\n").meta.agency == agency
+
+
+@pytest.mark.parametrize(("sentence", "agency"), [
+    ("本年度报告根据《条例》要求,由某市工业和信息化局编制而成。", "某市工业和信息化局"),
+    ("本报告由某市人民政府信息公开工作领导小组办公室根据《条例》要求编制。", "某市人民政府"),
+    ("本报告由某县某镇人民政府党政办公室编制。", "某县某镇人民政府"),
+    ("结合某市商务局2022年政府信息公开工作实际,编制发布本报告。", "某市商务局"),
+    ("本报告由我局编制。", ""),
+    ("本报告由区政府办公室编制。", ""),
+])
+def test_a_report_without_a_title_is_named_by_the_sentence_naming_its_author(sentence, agency):
+    rep = parse(f"一、总体情况\n{sentence}本机关共收到政府信息公开申请2件。\n")
+    assert rep.meta.agency == agency
+    assert (rep.meta.agency_source == "text") == bool(agency)
