@@ -74,7 +74,7 @@ KINDS: tuple[Kind, ...] = (
     _k("government", "人民政府", "people's government", r"(?:人民政府|政府|^国务院)$"),
     _k("development_zone", "开发区管委会", "administrative committee of a development zone or park",
        r"(?:开发区|高新区|园区|新区|试验区|保税区|示范区|合作区|产业区|旅游区|度假区)"
-       r"(?:党工委)?(?:管委会|管理委员会|管理局|管理办公室|工作委员会)$"),
+       r"(?:(?:党工委)?(?:管委会|管理委员会|管理局|管理办公室|工作委员会))?$"),
     _k("department", "部门", "department or agency (教育局, 应急管理局, …)",
        r"(?:局|委员会|委|厅|部|署|办公室|办|中心|院|所|队|站|处|社|馆|会)$"),
     _k("other", "其他", "a body of no recognised kind", None),

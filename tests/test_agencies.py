@@ -52,6 +52,7 @@ def test_normalised_name(printed, normal):
         ("衡阳市应急管理局", "department", "应急管理局", "prefecture"),
         ("唐河县教育局", "department", "教育局", "county"),
         ("安丘经济开发区管委会", "development_zone", "", "county"),
+        ("安丘经济开发区", "development_zone", "", "county"),
         ("昆山市千灯镇人民政府", "township", "", "township"),
         ("国家税务总局铁岭市税务局", "department", "税务局", "prefecture"),
         ("国务院办公厅", "government_office", "", "national"),
