@@ -156,8 +156,9 @@ _AUTHOR = (
 )
 """Sentences naming the body that wrote the report: ``本报告由某局编制``, ``现公开某局2020年…报告``,
 ``结合某局2022年政府信息公开工作实际``."""
-_INNER_OFFICE = re.compile(r"(?:党政|综合|政务公开|政府信息公开|信息公开)[\u4e00-\u9fff]{0,8}?办公室")
-"""A body's own office that compiles the report (某镇人民政府党政办公室, 某市人民政府信息公开工作领导小组办公室)."""
+_INNER_OFFICE = re.compile(r"(?:党政|综合|政务公开|政府信息公开|信息公开)[\u4e00-\u9fff]{0,8}?办(?:公室)?")
+"""A body's own office that compiles the report (某镇人民政府党政办公室, 某市人民政府信息公开工作领导小组办公室,
+某区人民政府信息公开办)."""
 
 
 def author_in_text(text: str) -> tuple[str, str]:

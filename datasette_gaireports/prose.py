@@ -51,7 +51,7 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("reviews", _NONE + r"[^。;]{0,30}?行政复议", zero=True),
     _p("lawsuits", _NONE + r"[^。;]{0,30}?(?:行政)?诉讼", zero=True),
     _p("complaints", _NONE + r"[^。;]{0,30}?(?:举报|投诉)", zero=True),
-    _p("fees_collected", r"(?:没有|未|不)[^。;]{0,6}?收取[^。;]{0,10}?费用", zero=True),
+    _p("fees_collected", r"(?:没有|未|不)[^。;]{0,12}?收取[^。;]{0,16}?费用", zero=True),
     _p("fees_collected", r"(?:信息公开|依申请公开|公开申请)[^。;]{0,10}?(?:没有|未|无|不)[^。;]{0,4}?收费", zero=True),
 )
 

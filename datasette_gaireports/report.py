@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, 
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.13"
+PARSER_VERSION = "1.14"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -35,7 +35,8 @@ inside its words, or printing no year below the body's name, read; a row the tem
 lone ``|`` in a dump writing each further cell after a ``|``; 1.12: a body named more fully by the signature
 than by the title takes the signature's name, and 没有接到…信息的申请 and 信息公开没有收费 read as statements
 of none; 1.13: a report printing no title named by the sentence naming its author (由某局编制), a bare zone
-kept as printed, not completed as a people's government)."""
+kept as printed, not completed as a people's government; 1.14: an author's office written 信息公开办 gives its
+body, and 没有向…收取…任何费用 reads as no fee)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

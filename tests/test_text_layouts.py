@@ -443,6 +443,8 @@ def test_statements_of_no_request_and_no_fee():
     got = {c.cell: (c.value, c.raw) for c in rep.cells}
     assert got["requests_received"] == (0, "没有接到群众主动要求公开政府信息的申请")
     assert got["fees_collected"] == (0, "信息公开没有收费")
+    other = parse("2012年某局政府信息公开工作年度报告\n本单位没有向依申请公开对象收取复印、传真、递送等任何费用。\n")
+    assert [(c.cell, c.value) for c in other.cells] == [("fees_collected", 0)]
 
 
 def test_a_signature_of_two_bodies_does_not_rename_the_body():
@@ -466,6 +468,8 @@ def test_a_zone_printed_bare_is_no_peoples_government(title, body, agency):
     ("本报告由某市人民政府信息公开工作领导小组办公室根据《条例》要求编制。", "某市人民政府"),
     ("本报告由某县某镇人民政府党政办公室编制。", "某县某镇人民政府"),
     ("结合某市商务局2022年政府信息公开工作实际,编制发布本报告。", "某市商务局"),
+    ("本报告由某市某区人民政府信息公开办编制。", "某市某区人民政府"),
+    ("现公布某县某城市新区管委会2012年政府信息公开工作年度报告。", "某县某城市新区管委会"),
     ("本报告由我局编制。", ""),
     ("本报告由区政府办公室编制。", ""),
 ])
