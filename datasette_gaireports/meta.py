@@ -10,6 +10,8 @@ from .text import normalise
 from .values import CN_DIGITS, chinese_count
 
 _TITLE = re.compile(r"(?:政府信息公开|政务公开).{0,12}(?:年度报告|工作报告|年报)")
+_SENTENCE_MARKS = re.compile(r"[。;;!?、,]")
+_YEAR_END = re.compile(r"(?:19|20)\d{2}\s*年度?$")
 _BARE_TITLE = re.compile(r"^(?:政府信息公开|政务公开)(?:工作)?(?:年度报告|年报)$")
 _NOT_TITLE = re.compile(r"^(?:上一篇|下一篇|主题词|相关|附件|关于|按照|根据|编制|特编制|现公布|本年度报告|本报告)")
 _YEAR_IN_TITLE = re.compile(r"[(]?((?:19|20)\d{2})\s*年度?[)]?")
@@ -88,12 +90,20 @@ def find_title(lines: list[str], page_title: str = "") -> str:
             if not agency_from_title(s) and _names_body(above):
                 return above + s
             return s
-        if seen and len(seen[-1]) + len(s) <= 70 and _is_title(joined := seen[-1] + s):
-            return joined
+        if seen and _broken_title(seen[-1], s):
+            return seen[-1] + s
         if _BARE_TITLE.match(s) and seen and _names_body(above := re.sub(r"\s+", "", seen[-1])):
             return above + s
         seen.append(s)
     return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
+
+
+def _broken_title(above: str, s: str) -> bool:
+    """Whether ``above`` and ``s`` are one title broken over two lines: inside its report words (``…2023年度政府`` /
+    ``信息公开工作年度报告``), or after its year (``宿州市人民政府2016年`` / ``政府信息公开工作年度报告``)."""
+    if len(above) + len(s) > 70 or _NOT_TITLE.match(s) or _SENTENCE_MARKS.search(above) or not _is_title(above + s):
+        return False
+    return not (_TITLE.search(above) or _TITLE.search(s)) or bool(_BARE_TITLE.match(s) and _YEAR_END.search(above))
 
 
 def _is_title(s: str) -> bool:

@@ -338,12 +338,17 @@ def test_title_over_two_lines_and_a_signature_dated_in_chinese_numerals():
     assert (rep.meta.agency, rep.meta.year, rep.meta.published) == ("临朐县城关街道办事处", 2021, "2022-01-28")
 
 
-def test_a_title_broken_inside_its_words():
-    """A page breaking its title after 政府, the year above the break (a street office's 2023 report)."""
-    text = "某新区某街道办事处2023年度政府\n信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n"
-    rep = parse(text)
-    assert (rep.meta.title, rep.meta.agency, rep.meta.year) == (
-        "某新区某街道办事处2023年度政府信息公开工作年度报告", "某新区某街道办事处", 2023)
+@pytest.mark.parametrize(("above", "below", "agency"), [
+    ("某新区某街道办事处2023年度政府", "信息公开工作年度报告", "某新区某街道办事处"),
+    ("某市人民政府2023年", "政府信息公开工作年度报告", "某市人民政府"),
+])
+def test_a_title_broken_over_two_lines(above, below, agency):
+    """A page breaking its title after 政府 (a street office's 2023 report) or after its year; a heading above a
+    sentence that names the report is no title."""
+    rep = parse(f"{above}\n{below}\n本机关共收到政府信息公开申请2件。\n")
+    assert (rep.meta.title, rep.meta.agency, rep.meta.year) == (above + below, agency, 2023)
+    sentence = parse("一、总体情况\n现公布某局2023年政府信息公开工作年度报告。本机关共收到政府信息公开申请2件。\n")
+    assert not sentence.meta.title and sentence.meta.agency == "某局"
 
 
 def test_a_title_printing_no_year_below_the_body_name():
