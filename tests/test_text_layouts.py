@@ -347,8 +347,8 @@ def test_a_title_broken_over_two_lines(above, below, agency):
     sentence that names the report is no title."""
     rep = parse(f"{above}\n{below}\n本机关共收到政府信息公开申请2件。\n")
     assert (rep.meta.title, rep.meta.agency, rep.meta.year) == (above + below, agency, 2023)
-    sentence = parse("一、总体情况\n现公布某局2023年政府信息公开工作年度报告。本机关共收到政府信息公开申请2件。\n")
-    assert not sentence.meta.title and sentence.meta.agency == "某局"
+    sentence = parse("一、总体情况\n现公布某市某局2023年政府信息公开工作年度报告。本机关共收到政府信息公开申请2件。\n")
+    assert not sentence.meta.title and sentence.meta.agency == "某市某局"
 
 
 def test_a_title_printing_no_year_below_the_body_name():
