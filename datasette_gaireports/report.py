@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, 
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.14"
+PARSER_VERSION = "1.15"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -36,7 +36,8 @@ lone ``|`` in a dump writing each further cell after a ``|``; 1.12: a body named
 than by the title takes the signature's name, and 没有接到…信息的申请 and 信息公开没有收费 read as statements
 of none; 1.13: a report printing no title named by the sentence naming its author (由某局编制), a bare zone
 kept as printed, not completed as a people's government; 1.14: an author's office written 信息公开办 gives its
-body, and 没有向…收取…任何费用 reads as no fee)."""
+body, and 没有向…收取…任何费用 reads as no fee; 1.15: two lines joined into a title only where it breaks inside
+its report words or after its year)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
