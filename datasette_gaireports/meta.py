@@ -271,7 +271,8 @@ def signature(lines: list[str]) -> tuple[str, str | None]:
 def _fuller_signature(name: str, lines: list[str]) -> str:
     """The signature's name where it is ``name`` with more before it (``遂溪县建新镇人民政府`` under a title
     printing ``建新镇``): the same body, named so that it is told from others of its name; else ``""``. What the
-    signature adds must be places (``遂溪县``, ``湛江市遂溪县``), not another body signing with it."""
+    signature adds must be places (``遂溪县``, ``湛江市遂溪县``), not another body signing with it. Looked for only
+    where the name starts with no place of its own."""
     signed, _date = signature(lines)
     return signed if signed.endswith(name) and _PLACES.fullmatch(signed[: len(signed) - len(name)]) else ""
 
@@ -314,7 +315,7 @@ def read_meta(text: str, page_meta: dict[str, str] | None = None) -> Meta:
         meta.agency = name
         if why:
             meta.agency_evidence += f"; {why}"
-        if meta.agency_source != "text" and (fuller := _fuller_signature(name, lines)):
+        if meta.agency_source != "text" and not _PLACES.match(name) and (fuller := _fuller_signature(name, lines)):
             meta.agency = fuller
             meta.agency_evidence += f"; signature {fuller} names it in full"
     elif (named := author_in_text(norm_text))[0]:

@@ -172,6 +172,7 @@ def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
     return out
 
 
+_LONE_PIPE = re.compile(r"^[ \t]*[|｜][ \t]*$", re.MULTILINE)
 _BLANK_ROW = re.compile(r"[^|｜]*[^|｜\s][^|｜]*(?:\s*[|｜])+\s*")
 """A row of one cell of text and blank cells only (``规章 |``, ``规章 | |``)."""
 
@@ -215,7 +216,7 @@ def text_tokens(text: str) -> Iterator[Token]:
     pipe_first = _pipe_first(lines)
     numbered = _rejoined(lines) if pipe_first else [(k, line, [k]) for k, line in enumerate(lines, 1)]
     lone_blank = not pipe_first and _cell_per_line(lines)
-    if not lone_blank:
+    if not lone_blank and _LONE_PIPE.search(text):
         numbered = _blank_cells_joined(numbered)
     bordered = _bordered([line for _k, line, _starts in numbered])
     row_id = 0
