@@ -14,11 +14,11 @@ from .layout import Family
 from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
 from .spam import spam_note
-from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, settled, stray_note
+from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, settled, stray_cells, stray_note
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.15"
+PARSER_VERSION = "1.16"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -37,7 +37,8 @@ than by the title takes the signature's name, and 没有接到…信息的申请
 of none; 1.13: a report printing no title named by the sentence naming its author (由某局编制), a bare zone
 kept as printed, not completed as a people's government; 1.14: an author's office written 信息公开办 gives its
 body, and 没有向…收取…任何费用 reads as no fee; 1.15: two lines joined into a title only where it breaks inside
-its report words or after its year)."""
+its report words or after its year; 1.16: the figures of a row the template does not have kept as cells of flag
+``stray_row``)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
@@ -115,7 +116,7 @@ def parse_document(
     if fmt is not None:
         present = tuple(f.name for f in families if fmt in f.formats and rows.get(f.name, 0) > 0)
         scans = {name: settled(scans[name], fmt) for name in present}
-        cells = [c for name in present for c in cells_of(scans[name], fmt)]
+        cells = [c for name in present for c in (*cells_of(scans[name], fmt), *stray_cells(scans[name]))]
         return fmt, cells, present, meta, "; ".join(n for n in (stray_note(scans[name]) for name in present) if n)
     figures = prose.figures(doc.text)
     if figures or (meta.title and any(w in normalise(doc.text) for w in _REPORT_WORDS)):
@@ -198,7 +199,8 @@ def parse_file(
     notes = [reason] if reason else []
     notes += [elsewhere] if elsewhere else []
     notes += [note for note in (spam_note(doc.text),) if note]
-    notes += [f"{c.flag} at {c.position}: {c.raw!r} ({c.family} {c.cell})" for c in cells if c.anomaly]
+    notes += [f"{c.flag} at {c.position}: {c.raw!r} ({c.family} {c.cell})" for c in cells
+              if c.anomaly and c.flag != "stray_row"]  # a row the template lacks has a note of its own
     if not meta.agency:
         notes.append("no body name printed and none could be inferred")
     if meta.year is None:

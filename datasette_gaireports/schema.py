@@ -330,9 +330,10 @@ def tables(families: tuple[Family, ...], formats: tuple[str, ...]) -> tuple[Tabl
                 S("raw", "原文", "The cell's text exactly as printed"),
                 Field("value", "number", "数值", "The number read; null where blank or not a number"),
                 S("unit", "单位", "Unit printed in or beside the cell"),
-                S("flag", "标记", "noise, blank, dash, not_a_number, value_on_heading, extra_value, short_row, prose; "
-                  "unlabelled_row: a figure of a row whose label the table leaves out, read by its place after its "
-                  "heading's label"),
+                S("flag", "标记", "noise, blank, dash, not_a_number, out_of_range, value_on_heading, extra_value, "
+                  "short_row, prose; unlabelled_row: a figure of a row whose label the table leaves out, read by its "
+                  "place after its heading's label; stray_row: a figure of a row the template does not have, coded "
+                  "by the row's label as printed and the figure's place (其他主动公开文件+2)"),
                 I("line", "行号", "Line of the decoded source text", minimum=0),
                 S("position", "位置", "Where in the source: line, or table/row/column"),
             ),

@@ -26,7 +26,7 @@ from .values import Number, is_unit, parse_value
 
 T = TypeVar("T")
 MAX_SLOTS = 24
-ANOMALY_FLAGS = frozenset({"not_a_number", "out_of_range", "value_on_heading", "extra_value", "short_row"})
+ANOMALY_FLAGS = frozenset({"not_a_number", "out_of_range", "value_on_heading", "extra_value", "short_row", "stray_row"})
 
 
 @dataclass
@@ -467,6 +467,18 @@ def settled(scan_result: FamilyScan, fmt: str) -> FamilyScan:
     return FamilyScan(fam, hits, scan_result.run, scan_result.votes, strays)
 
 
+def stray_cells(scan_result: FamilyScan) -> list[Cell]:
+    """The figures of :attr:`FamilyScan.strays`, kept as cells of no row (flag ``stray_row``), coded by the row's
+    label as printed and the figure's place in it (``其他主动公开文件+2``; a label printed again ``…(2)+1``)."""
+    out: list[Cell] = []
+    seen: Counter = Counter()
+    for tok, cells in scan_result.strays:
+        label = re.sub(r"\s+", "", tok.text)
+        seen[label] += 1
+        out += _extra(scan_result.family, "", label if seen[label] == 1 else f"{label}({seen[label]})", cells, "stray_row")
+    return out
+
+
 def stray_note(scan_result: FamilyScan) -> str:
     """What a reader of the report should know of :attr:`FamilyScan.strays`: where each stands, its label and
     its cells as printed (``_`` a blank; blanks ending the row left out)."""
@@ -476,7 +488,8 @@ def stray_note(scan_result: FamilyScan) -> str:
         while printed and not printed[-1]:
             printed.pop()
         figures = " ".join(t or "_" for t in printed)
-        notes.append(f"row not in the template at {tok.position}: {tok.text!r} ({figures}), left out of {scan_result.family.name}")
+        notes.append(f"row not in the template at {tok.position}: {tok.text!r} ({figures}), kept as {scan_result.family.name}"
+                     " cells of flag stray_row")
     return "; ".join(notes)
 
 

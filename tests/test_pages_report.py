@@ -354,3 +354,27 @@ def test_every_layout_builds_a_rectangular_table(family, fmt):
     labels = [i["text"] for r in table["body"] for i in r["items"] if i["type"] == "label"]
     if fam.shape != "wide":
         assert labels == [r.label_for(fmt) for r in fam.rows if fmt in r.columns]
+
+
+@pytest.mark.asyncio
+async def test_a_row_the_template_lacks_is_shown_apart_from_the_table(tmp_path):
+    """The figures of 其他主动公开文件, a row no template has, stand under table 二 as anomalies the layout has no
+    place for, each with its code, raw text and line; the JSON rendition carries them too."""
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "stray.txt").write_text("\n".join([
+        "某市人民政府办公室", "2020年政府信息公开工作年度报告", "二、行政机关主动公开政府信息情况",
+        "第二十条第(一)项 | |||", "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |",
+        "规章 | 2 | 2 | 3 |", "规范性文件 | 11 | 11 | 119 |", "其他主动公开文件 | 56 | 45 | 300 |",
+        "第二十条第(五)项 | |||", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |", "行政许可 | 0 | 0 | 4 |",
+    ]), encoding="utf-8")
+    build([tmp_path / "r"], tmp_path / "gaireports.db")
+    ds = Datasette([str(tmp_path / "gaireports.db")])
+    (report_id,) = report_ids(tmp_path / "gaireports.db").values()
+    html = (await ds.client.get(page(report_id))).text
+    for k, raw in ((1, "56"), (2, "45"), (3, "300")):
+        cell = td(html, f"其他主动公开文件+{k}")
+        assert "gr-anomaly" in classes(cell) and "stray_row" in cell and f"line 8, cell {k + 1}" in cell and f"“{raw}”" in cell
+    data = (await ds.client.get(page(report_id, ".json"))).json()
+    (active,) = [t for t in data["tables"] if t["family"] == "active"]
+    assert [(c["cell"], c["raw"], c["flag"]) for c in active["unplaced"]] == [
+        (f"其他主动公开文件+{k}", raw, "stray_row") for k, raw in ((1, "56"), (2, "45"), (3, "300"))]

@@ -391,8 +391,9 @@ def test_a_repeated_row_whose_label_two_rows_share():
 
 
 def test_a_row_the_template_lacks_is_left_out_and_noted():
-    """A 2020 table 二 printing 其他主动公开文件 between the template's rows: its figures go nowhere, the rows
-    around it are read, and the reason names the row, its line and its figures."""
+    """A 2020 table 二 printing 其他主动公开文件 between the template's rows: its figures go into no row (cells of
+    flag stray_row, coded by the label), the rows around it are read, and the reason names the row, its line and
+    its figures."""
     text = "\n".join([
         "某市人民政府办公室",
         "2020年政府信息公开工作年度报告",
@@ -411,7 +412,9 @@ def test_a_row_the_template_lacks_is_left_out_and_noted():
     assert (rep.format, rep.meta.agency) == ("2019", "某市人民政府办公室")
     assert [values[f"normative_docs.{c}"] for c in ("made", "published", "total_public")] == [11, 11, 119]
     assert values["licensing.decisions"] == 4 and 56 not in values.values()
-    assert "row not in the template at line 8, cell 1: '其他主动公开文件' (56 45 300), left out of active" in rep.reason
+    assert [(c.cell, c.raw, c.position) for c in rep.cells if c.flag == "stray_row"] == [
+        (f"其他主动公开文件+{k}", raw, f"line 8, cell {k + 1}") for k, raw in ((1, "56"), (2, "45"), (3, "300"))]
+    assert "row not in the template at line 8, cell 1: '其他主动公开文件' (56 45 300), kept as active cells of flag stray_row" in rep.reason
 
 
 def test_a_row_the_template_lacks_in_a_dump_one_cell_per_line():
@@ -424,8 +427,8 @@ def test_a_row_the_template_lacks_in_a_dump_one_cell_per_line():
     rep = parse("\n\n".join(cells))
     values = rep.values()["active"]
     assert rep.format == "2021" and values["licensing.decisions"] == 7 and values["penalties.decisions"] == 3
-    assert not [c for c in rep.cells if c.anomaly]
-    assert "'其他文件' (16), left out of active" in rep.reason
+    assert [(c.cell, c.value, c.flag) for c in rep.cells if c.anomaly] == [("其他文件+1", 16, "stray_row")]
+    assert "'其他文件' (16), kept as active cells of flag stray_row" in rep.reason
 
 
 def test_a_township_titled_by_its_own_name_is_named_as_its_signature_prints_it():

@@ -16,6 +16,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from ..layout import Family, Row
+from ..tables import ANOMALY_FLAGS
 from ..webpage import web_address
 from .common import (
     STATUS_ORDER,
@@ -108,6 +109,7 @@ class _Builder:
             "position": read.get("position"),
             "line": read.get("line"),
             "flag": read.get("flag"),
+            "anomaly": read.get("flag") in ANOMALY_FLAGS,
             "read": bool(read),
             "failing_checks": failing,
             "failing": list(dict.fromkeys(k.split(":", 1)[0] for k in failing)),
