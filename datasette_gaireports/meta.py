@@ -24,9 +24,9 @@ _REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
 _PLACES = re.compile(r"(?:[\u4e00-\u9fff]{1,10}?(?:省|自治区|市|自治州|州|盟|地区|自治县|县|旗|新区|区))+")
 """One or more place names, the larger first (``湛江市遂溪县``)."""
 TOWNSHIP_BODIES = (("街道", "办事处"), ("镇", "人民政府"), ("乡", "人民政府"))
+"""A township printed bare (城关镇, 新华街道) names its people's government or its street office."""
 ZONE_WORDS = ("园区", "开发区", "新区", "高新区", "试验区", "示范区", "保税区", "合作区", "度假区", "风景区", "管理区", "产业园")
 """A place printed bare with one of these endings is a zone, run by a 管理委员会 (管委会)."""
-"""A township printed bare (城关镇, 新华街道) names its people's government or its street office."""
 _SIGNATURE = re.compile(r"^[\u4e00-\u9fff()]{2,40}$")
 _BODY_WORDS = ("政府", "办公室", "办公厅", "局", "委员会", "委", "厅", "部", "署", "院", "管委会", "中心", "办", "所", "街道", "镇", "乡", "处", "队", "会", "站")
 
@@ -90,10 +90,11 @@ def find_title(lines: list[str], page_title: str = "") -> str:
             if not agency_from_title(s) and _names_body(above):
                 return above + s
             return s
-        if seen and _broken_title(seen[-1], s):
-            return seen[-1] + s
-        if _BARE_TITLE.match(s) and seen and _names_body(above := re.sub(r"\s+", "", seen[-1])):
-            return above + s
+        if seen and "报" in s:  # the lower line of a title ends it: …报告, …年报
+            if _broken_title(seen[-1], s):
+                return seen[-1] + s
+            if _BARE_TITLE.match(s) and _names_body(above := re.sub(r"\s+", "", seen[-1])):
+                return above + s
         seen.append(s)
     return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
 
@@ -183,7 +184,7 @@ def author_in_text(text: str) -> tuple[str, str]:
             name = body or name
             if name.startswith(("我", "本", "全", "该", "各")) or not name.endswith(_BODY_WORDS):
                 continue
-            if re.match(_PLACES.pattern, name) or any(t in name for t in ("镇", "乡", "街道")):
+            if _PLACES.match(name) or any(t in name for t in ("镇", "乡", "街道")):
                 return name, f"the text names the report's author: {m.group(0)}"
     return "", ""
 

@@ -82,7 +82,8 @@ class FamilyScan:
     votes: Counter
     strays: list[tuple[Token, list[Token]]] = field(default_factory=list)
     """Rows among the family's rows whose label is none of the template's, with their cells (at least one a
-    figure): ``其他主动公开文件 | 56 | 45 | 300`` in a table 二. No cell is read from them (see :func:`stray_note`)."""
+    figure): ``其他主动公开文件 | 56 | 45 | 300`` in a table 二. Their figures go into no row of the family
+    (:func:`stray_cells`, :func:`stray_note`)."""
 
     @property
     def rows_with_figures(self) -> int:

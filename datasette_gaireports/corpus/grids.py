@@ -60,7 +60,8 @@ class TablePlan:
     """Columns printed in place of their parts (table 三's one 法人或其他组织 column); ``values`` holds their figures."""
     stray: tuple[str, str, tuple[int, ...]] | None = None
     """Table 二: a row the template does not have (``其他主动公开文件`` and its figures) printed after the data row
-    coded first, with the label and figures given: the parser leaves it out and notes it."""
+    coded first, with the label and figures given: the parser reads it into no row (cells of flag ``stray_row``)
+    and notes it."""
     lost_labels: frozenset[str] = frozenset()
     """Headings whose rows' labels a dump one cell per line leaves out: its figures follow the heading's label
     (the label cells' role is ``lost_label``; the other renderings print them)."""
