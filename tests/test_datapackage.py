@@ -116,3 +116,13 @@ async def test_canned_queries_run_and_answer(corpus_db):
         assert (await ds.client.get(f"/{db}/{name}.json")).status_code == 200
     page = await ds.client.get(f"/{db}/reports")
     assert page.status_code == 200 and "勾稽状态" in page.text
+
+
+def test_the_anomalies_query_lists_every_anomaly_flag():
+    """The canned query names its flags in SQL; they must be the parser's (``tables.ANOMALY_FLAGS``)."""
+    from datasette_gaireports.tables import ANOMALY_FLAGS
+
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    sql = meta["databases"]["gaireports"]["queries"]["anomalies"]["sql"]
+    listed = sql.split("c.flag in (", 1)[1].split(")", 1)[0]
+    assert {f.strip().strip("'") for f in listed.split(",")} == ANOMALY_FLAGS
