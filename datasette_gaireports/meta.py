@@ -184,7 +184,7 @@ def author_in_text(text: str) -> tuple[str, str]:
             name = body or name
             if name.startswith(("我", "本", "全", "该", "各")) or not name.endswith(_BODY_WORDS):
                 continue
-            if _PLACES.match(name) or any(t in name for t in ("镇", "乡", "街道")):
+            if _PLACES.match(name) or any(place in name for place, _body in TOWNSHIP_BODIES):
                 return name, f"the text names the report's author: {m.group(0)}"
     return "", ""
 

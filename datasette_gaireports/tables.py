@@ -439,7 +439,7 @@ def _stray_cells(family: Family, tokens: list[Token], i: int, end: int) -> list[
         return []
     if len(tok.text) > STRAY_LABEL or not _HAN.search(tok.text) or _SENTENCE_MARK.search(tok.text):
         return []
-    return cells if parse_value(tok.text).flag == "not_a_number" else []  # not 无, 空: a blank cell's words
+    return cells if _may_label(tok.text) else []  # not 无, 空: a blank cell's words
 
 
 def settled(scan_result: FamilyScan, fmt: str) -> FamilyScan:

@@ -35,6 +35,11 @@ class Token(NamedTuple):
     """The cell's column in its row, where the rendering keeps columns."""
 
 
+def _is_text(cell: str) -> bool:
+    """A cell holding text: no figure, blank, dash or stray mark."""
+    return parse_value(cell.strip()).flag == "not_a_number"
+
+
 def _cells(line: str, bordered: bool) -> list[str] | None:
     """The cells of a ``|`` or tab separated row; ``None`` for a line that is no row.
 
@@ -55,7 +60,7 @@ def _cells(line: str, bordered: bool) -> list[str] | None:
     if "\t" in s:
         parts = [p.strip() for p in s.split("\t")]
         filled = [p for p in parts if p]
-        if len(filled) == 1 and parts[-1] and parse_value(parts[-1]).flag == "not_a_number":
+        if len(filled) == 1 and parts[-1] and _is_text(parts[-1]):
             return filled
         return parts
     return None
@@ -96,7 +101,9 @@ def _bordered(lines: list[str]) -> bool:
     return bool(rows) and sum(1 for s in rows if not _PIPE.match(s)) <= len(rows) // 20
 
 
-_CELL_LINE = re.compile(r"[^|｜]*[^|｜\s][^|｜]*[|｜]")
+_TEXT_CELL = r"[^|｜]*[^|｜\s][^|｜]*"
+"""A cell's text in a dump: no ``|``, not only spaces."""
+_CELL_LINE = re.compile(_TEXT_CELL + r"[|｜]")
 """A table cell dumped on a line of its own, a ``|`` after it (``本年制发件数 |``)."""
 CELL_LINES = 8
 """A dump writing this many cells so is one whose table cells each take a line."""
@@ -122,11 +129,11 @@ def _lone_pipe_is_blank(lines: list[str], k: int) -> bool:
     for line in lines[k + 1 :]:
         s = line.strip()
         if s:
-            return not (_PIPE.search(s) and parse_value(_PIPE.split(s, 1)[0].strip()).flag == "not_a_number")
+            return not (_PIPE.search(s) and _is_text(_PIPE.split(s, 1)[0]))
     return True
 
 
-_LEADING_CELL = re.compile(r"[|｜]\s*[^|｜\s][^|｜]*")
+_LEADING_CELL = re.compile(r"[|｜]" + _TEXT_CELL)
 """A table cell dumped on a line of its own, a ``|`` before it (``| 本年累计``)."""
 
 
@@ -148,7 +155,7 @@ def _open_text_cell(row: str) -> bool:
     where the dump writes no lone ``|`` after it."""
     if row.endswith(("|", "｜")):
         return False
-    return parse_value(_PIPE.split(row)[-1].strip()).flag == "not_a_number"
+    return _is_text(_PIPE.split(row)[-1])
 
 
 def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
@@ -173,7 +180,7 @@ def _rejoined(lines: list[str]) -> list[tuple[int, str, list[int]]]:
 
 
 _LONE_PIPE = re.compile(r"^[ \t]*[|｜][ \t]*$", re.MULTILINE)
-_BLANK_ROW = re.compile(r"[^|｜]*[^|｜\s][^|｜]*(?:\s*[|｜])+\s*")
+_BLANK_ROW = re.compile(_TEXT_CELL + r"(?:\s*[|｜])+\s*")
 """A row of one cell of text and blank cells only (``规章 |``, ``规章 | |``)."""
 
 
