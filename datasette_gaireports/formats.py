@@ -79,10 +79,26 @@ def choose(
     """
     template_rows = table_rows.get("requests", 0) + table_rows.get("active", 0)
     if template_rows >= MIN_ROWS and template_rows >= table_rows.get("legacy", 0):
-        v21, v19 = votes.get("2021", 0), votes.get("2019", 0)
-        if v21 != v19:
-            return "2021" if v21 > v19 else "2019"
-        return "2021" if year and year >= 2021 else "2019"
+        return _template_format(votes, year)
     if table_rows.get("legacy", 0) >= MIN_ROWS:
         return "legacy"
     return None
+
+
+def choose_blank(rows_found: dict[str, int], votes: dict[str, int], year: int | None) -> str | None:
+    """The format of a report printing its standard tables with no figure in any cell (a body with nothing to
+    report may leave the whole template blank): at least :data:`MIN_ROWS` rows of tables 二 and 三 found, and
+    the header words of a format seen (the year alone is no evidence of a table). ``rows_found``: family name →
+    rows found, figures in them or not."""
+    template_rows = rows_found.get("requests", 0) + rows_found.get("active", 0)
+    if template_rows < MIN_ROWS or not (votes.get("2021") or votes.get("2019")):
+        return None
+    return _template_format(votes, year)
+
+
+def _template_format(votes: dict[str, int], year: int | None) -> str:
+    """2021 or 2019, by the header words of each seen, else by the year reported on."""
+    v21, v19 = votes.get("2021", 0), votes.get("2019", 0)
+    if v21 != v19:
+        return "2021" if v21 > v19 else "2019"
+    return "2021" if year and year >= 2021 else "2019"

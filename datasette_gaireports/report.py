@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from . import prose
 from .agencies import Agency
 from .checks import Check, run_checks, summary_status, text_vs_table
-from .formats import choose
+from .formats import MIN_ROWS, choose, choose_blank
 from .layout import Family
 from .meta import Meta, read_meta
 from .readers import Document, Unreadable, read_bytes
@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, 
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.16"
+PARSER_VERSION = "1.17"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -38,7 +38,8 @@ of none; 1.13: a report printing no title named by the sentence naming its autho
 kept as printed, not completed as a people's government; 1.14: an author's office written 信息公开办 gives its
 body, and 没有向…收取…任何费用 reads as no fee; 1.15: two lines joined into a title only where it breaks inside
 its report words or after its year; 1.16: the figures of a row the template does not have kept as cells of flag
-``stray_row``)."""
+``stray_row``; 1.17: tables 二 and 三 printed with every cell blank read as the template's tables, not as no
+table)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 
@@ -112,12 +113,20 @@ def parse_document(
     for s in scans.values():
         for fmt, n in s.votes.items():
             votes[fmt] = votes.get(fmt, 0) + n
+    found = {name: s.rows_found for name, s in scans.items()}
     fmt = choose(rows, votes, meta.year)
+    if fmt is None and meta.title:  # untitled, a blank template is the notice that publishes the format
+        fmt = choose_blank(found, votes, meta.year)
     if fmt is not None:
-        present = tuple(f.name for f in families if fmt in f.formats and rows.get(f.name, 0) > 0)
+        present = tuple(f.name for f in families
+                        if fmt in f.formats and (rows.get(f.name, 0) > 0 or found.get(f.name, 0) >= MIN_ROWS))
         scans = {name: settled(scans[name], fmt) for name in present}
         cells = [c for name in present for c in (*cells_of(scans[name], fmt), *stray_cells(scans[name]))]
-        return fmt, cells, present, meta, "; ".join(n for n in (stray_note(scans[name]) for name in present) if n)
+        notes = [n for n in (stray_note(scans[name]) for name in present) if n]
+        blank = [f.table_no for f in families if f.name in present and not rows.get(f.name)]
+        if blank:
+            notes.append(f"table{'s' if len(blank) > 1 else ''} {'、'.join(blank)} found with no figure in any cell")
+        return fmt, cells, present, meta, "; ".join(notes)
     figures = prose.figures(doc.text)
     if figures or (meta.title and any(w in normalise(doc.text) for w in _REPORT_WORDS)):
         reason = "" if figures else "no statistics table and no figure stated in the text"

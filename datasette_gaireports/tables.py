@@ -91,6 +91,14 @@ class FamilyScan:
             return 1 if any(parse_value(t.text).is_number for t in self.run) else 0
         return sum(1 for h in self.hits.values() if h.filled and not h.entry.row.heading)
 
+    @property
+    def rows_found(self) -> int:
+        """Data rows of the template found, figures in them or not: a table printed with every cell blank has
+        them (a wide family's one run only where it holds a figure)."""
+        if self.family.shape == "wide":
+            return self.rows_with_figures
+        return sum(1 for h in self.hits.values() if not h.entry.row.heading)
+
 
 _MEMOS: dict[tuple[str, int], tuple[object, object]] = {}
 

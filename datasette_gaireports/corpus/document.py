@@ -201,6 +201,12 @@ LOST_LABELS_SHARE = 0.1
 rows (``(三)不予公开`` followed by its eight rows' figures)."""
 
 
+BLANK_TEMPLATE_SHARE = 0.03
+"""Share of the table reports (with no misprint) printing tables 二 and 三 with every cell blank, as a body with
+nothing to report may: the build reads the template's rows and invents no figure."""
+BLANK_TEMPLATE_FAMILIES = ("active", "requests")
+
+
 def merged_values(fam: Family, fmt: str, values: dict[str, Number | None]) -> dict[str, Number | None]:
     """``values`` with each merged column's cells (the sum of its parts', blank where one is blank) in place of
     its parts'."""
@@ -289,6 +295,11 @@ def compose(
         fig.blanks = "none"
     if error and fmt != "prose":
         inject_error(rng, fmt, fig)
+    elif fmt in ("2019", "2021") and not text_error and \
+            random.Random(f"blank template {agency.name} {year}").random() < BLANK_TEMPLATE_SHARE:
+        for name in BLANK_TEMPLATE_FAMILIES:
+            fig.values[name] = dict.fromkeys(fig.values[name])
+        fig.blanks = "template"
     variants.append(f"blanks_{fig.blanks}")
     if fig.error:
         variants.append("error_" + fig.error[1])

@@ -29,7 +29,7 @@ class Figures:
     values: dict[str, Values]
     units: dict[tuple[str, str], str] = field(default_factory=dict)
     blanks: str = "none"
-    """The blank policy applied (none, zeros, sparse, only_totals, sub_items)."""
+    """The blank policy applied (none, zeros, sparse, only_totals, sub_items; template: tables 二 and 三 all blank)."""
     error: tuple[str, str, Number, Number] | None = None
     """An injected arithmetic error: (family, cell, true value, printed value)."""
 
