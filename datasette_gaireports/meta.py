@@ -78,10 +78,12 @@ def find_title(lines: list[str], page_title: str = "") -> str:
     A title set over two lines (the body's name above ``2021年政府信息公开工作年度报告``, or a line
     broken inside the words: ``某街道办事处2023年度政府`` above ``信息公开工作年度报告``) is joined back. A title
     printing no year is taken where it is the report words alone below a line naming a body (``某局`` above
-    ``政府信息公开工作年度报告``); the year is then the statistics period's (:func:`find_year`).
+    ``政府信息公开工作年度报告``) or where one line names the body and the report words (``某街道办事处政府信息公开
+    工作年度报告``); the year is then the statistics period's (:func:`find_year`).
     """
     seen: list[str] = []
-    for line in lines[:400]:
+    head = lines[:400]
+    for i, line in enumerate(head):
         s = normalise(line).strip()
         if not s:
             continue
@@ -90,11 +92,14 @@ def find_title(lines: list[str], page_title: str = "") -> str:
             if not agency_from_title(s) and _names_body(above):
                 return above + s
             return s
-        if seen and "报" in s:  # the lower line of a title ends it: …报告, …年报
-            if _broken_title(seen[-1], s):
+        if "报" in s:  # a title ends in …报告, …年报
+            if seen and _broken_title(seen[-1], s):
                 return seen[-1] + s
-            if _BARE_TITLE.match(s) and _names_body(above := re.sub(r"\s+", "", seen[-1])):
+            if seen and _BARE_TITLE.match(s) and _names_body(above := re.sub(r"\s+", "", seen[-1])):
                 return above + s
+            if _named_without_year(s):  # a title with its year just below (a column's name above it) goes first
+                below = (t for t in (normalise(x).strip() for x in head[i + 1 : i + 1 + TITLE_REACH]) if _is_title(t))
+                return next(below, s)
         seen.append(s)
     return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
 
@@ -105,6 +110,17 @@ def _broken_title(above: str, s: str) -> bool:
     if len(above) + len(s) > 70 or _NOT_TITLE.match(s) or _SENTENCE_MARKS.search(above) or not _is_title(above + s):
         return False
     return not (_TITLE.search(above) or _TITLE.search(s)) or bool(_BARE_TITLE.match(s) and _YEAR_END.search(above))
+
+
+TITLE_REACH = 6
+"""Lines below a title printing no year where a title printing one is looked for."""
+
+
+def _named_without_year(s: str) -> bool:
+    """A title naming its body and printing no year: ``驼峰路街道办事处政府信息公开工作年度报告``."""
+    words = _REPORT_WORDS.search(s)
+    return (words is not None and words.start() > 0 and bool(_BARE_TITLE.match(s[words.start():]))
+            and _names_body(s[: words.start()]))
 
 
 def _is_title(s: str) -> bool:

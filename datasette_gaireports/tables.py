@@ -571,21 +571,37 @@ def align(slots: list[Token], cols: tuple[str, ...], header: dict[str, int] | No
     return [by_col[w] for w in wanted]
 
 
-def _header_keys(family: Family) -> frozenset[str]:
-    """Label keys of a wide family's header groups: its row labels (行政复议, 未经复议直接起诉…)."""
-    return frozenset(k for k in (label_key(t) for r in family.rows for t in r.all_labels()) if k)
+def _header_keys(family: Family) -> tuple[str, ...]:
+    """Label keys of a wide family's header groups, longest first: its row labels (行政复议, 未经复议直接起诉…)
+    and the groups over them (行政诉讼)."""
+    return _memo("header", family, lambda: _group_keys(family))
+
+
+def _group_keys(family: Family) -> tuple[str, ...]:
+    labels = [*(t for r in family.rows for t in r.all_labels()), *family.row_groups.values()]
+    return tuple(sorted({k for k in map(label_key, labels) if k}, key=len, reverse=True))
 
 
 _SENTENCE_MARK = re.compile(r"[。，,；;！!]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _names_group(text: str, keys: frozenset[str]) -> bool:
-    """A header cell or header line (no sentence) naming one of the table's groups."""
+HEADER_REST = 2
+"""Characters a header cell or line may hold besides the names of its table's groups."""
+
+
+def _names_group(text: str, keys: tuple[str, ...]) -> bool:
+    """A header cell or header line naming the table's groups and little else (:data:`HEADER_REST`): a heading
+    of the report's overview, ``(四)因政府信息公开申请的行政复议、行政诉讼情况``, is followed by other tables'
+    figures."""
     if len(text) > 40 or _SENTENCE_MARK.search(text):
         return False
     key = label_key(text)
-    return any(k in key for k in keys)
+    if not any(k in key for k in keys):
+        return False
+    for k in keys:
+        key = key.replace(k, "")
+    return len(key) <= HEADER_REST
 
 
 def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:

@@ -201,6 +201,28 @@ def _blank_cells_joined(numbered: list[tuple[int, str, list[int]]]) -> list[tupl
     return out
 
 
+SPACED_SHARE = 0.6
+SPACED_MIN = 30
+"""A dump is written a line of text, an empty line, a line of text… where at least :data:`SPACED_SHARE` of the
+gaps between its lines of text (:data:`SPACED_MIN` of them at least) are one empty line."""
+
+
+def _one_empty_line_apart(lines: list[str]) -> bool:
+    """True where the dump sets its lines one empty line apart (:data:`SPACED_SHARE`): a converter writing each
+    cell as a paragraph, which may write a blank cell as one more empty line."""
+    gaps = ones = 0
+    empty = -1  # no line of text yet
+    for line in lines:
+        if line.strip():
+            if empty >= 0:
+                gaps += 1
+                ones += empty == 1
+            empty = 0
+        elif empty >= 0:
+            empty += 1
+    return gaps >= SPACED_MIN and ones >= SPACED_SHARE * gaps
+
+
 def text_tokens(text: str) -> Iterator[Token]:
     """Tokens of a plain-text dump.
 
@@ -214,6 +236,9 @@ def text_tokens(text: str) -> Iterator[Token]:
     (:func:`_lone_pipe_is_blank`). Where it only starts a row of figures
     (a table's last row, under its header), the row has one cell more than
     its columns, and the table parser drops the blank (:func:`.tables.fit`).
+    In a dump setting its lines one empty line apart (:func:`_one_empty_line_apart`), each further empty
+    line before or after a figure is a blank cell (``一、本年新收…`` and six more empty lines before the ``0`` of
+    its 总计 column).
     A dump writing each cell after a row's first on a line of its own after
     a ``|`` has its rows joined back first (:func:`_rejoined`); elsewhere, a row
     of blank cells written a line per cell (``规章 |`` and a lone ``|`` per blank)
@@ -226,11 +251,22 @@ def text_tokens(text: str) -> Iterator[Token]:
     if not lone_blank and _LONE_PIPE.search(text):
         numbered = _blank_cells_joined(numbered)
     bordered = _bordered([line for _k, line, _starts in numbered])
+    spaced = not pipe_first and _one_empty_line_apart(lines)
     row_id = 0
+    last = 0  # the line of the last line of text
+    after_figure = False
     for lineno, line, starts in numbered:
         s = line.strip()
         if not s:
             continue
+        if spaced:
+            value = parse_value(s)
+            if last and lineno - last > 2 and (value.is_number or after_figure):
+                for k in range(last + 2, lineno):  # the empty lines after the first: blank cells
+                    yield Token("", k, f"line {k}")
+            # a stray mark after a figure (``0`` then ``?``) is no cell of its own
+            after_figure = value.is_number or (after_figure and value.flag == "noise")
+            last = lineno
         if lone_blank and (s == "|" or s == "｜"):
             if _lone_pipe_is_blank(lines, lineno - 1):
                 yield Token("", lineno, f"line {lineno}")

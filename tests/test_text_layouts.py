@@ -360,6 +360,61 @@ def test_a_title_printing_no_year_below_the_body_name():
         "某市工业和信息化局政府信息公开工作年度报告", "某市工业和信息化局", 2020)
 
 
+def test_a_title_naming_its_body_and_printing_no_year():
+    """One line names the body and the report words; the year is the text's. A title printing its year just
+    below such a line (a column's name above the report) is the title."""
+    text = "驼峰路街道办事处政府信息公开工作年度报告\n2020年度我街办未接到提出公开政府信息的申请。\n"
+    rep = parse(text)
+    assert (rep.meta.title, rep.meta.agency, rep.meta.year) == (
+        "驼峰路街道办事处政府信息公开工作年度报告", "驼峰路街道办事处", 2020)
+    below = parse("某市财政局政府信息公开年报\n某市财政局2021年政府信息公开工作年度报告\n本机关共收到政府信息公开申请2件。\n")
+    assert (below.meta.title, below.meta.year) == ("某市财政局2021年政府信息公开工作年度报告", 2021)
+
+
+YUYANG_2020 = [  # a street office's 2020 report as its page dumped it: a paragraph per cell, one empty line apart
+    "驼峰路街道办事处政府信息公开工作年度报告", "一、总体情况", "(四)因政府信息公开申请的行政复议、行政诉讼情况",
+    "2020年驼峰路街道办未发生因政府信息公开申请提起的行政复议和行政诉讼案件。", "二、主动公开政府信息情况",
+    "第二十条第(一)项", "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量",
+    "规章", "0", "0", "0", "规范性文件", "0", "0", "0",
+    "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+    "行政许可", "0", "0", "0", "其他对外管理服务事项", "0", "0", "0",
+    "第二十条第(八)项", "信息内容", "上一年项目数量", "本年增/减", "", "行政事业性收费", "0", "0", "",
+    "三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计",
+    "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "",
+    "一、本年新收政府信息公开申请数量", "", "", "", "", "", "", " 0",
+    "二、上年结转政府信息公开申请数量", "", "", "", "", "", "", " 0",
+    "三、本年度办理结果", "(一)予以公开", "2", "", "", "", "", "1", "3",
+    "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "", "", "", "", "", "", " 0",
+]
+
+
+def yuyang_dump() -> str:
+    """The cells of :data:`YUYANG_2020` joined as its converter writes them: an empty line between two cells,
+    one more for each blank cell."""
+    out = YUYANG_2020[0]
+    for cell in YUYANG_2020[1:]:
+        out += "\n" if not cell else "\n\n" + cell
+    return out + "\n"
+
+
+def test_blank_cells_written_as_more_empty_lines():
+    rep = parse(yuyang_dump())
+    requests = rep.values()["requests"]
+    assert row(requests, "new") == [None] * 6 + [0], "the figure stands in its column: 总计"
+    assert row(requests, "carried_in") == [None] * 6 + [0]
+    assert row(requests, "granted") == [2, None, None, None, None, 1, 3], "blanks between figures"
+    assert row(requests, "partial") == [None] * 6 + [0]
+    assert not [c for c in rep.cells if c.anomaly]
+    assert rep.values()["active"]["fees.change"] == 0, "the blank after a row's last figure is no cell of it"
+
+
+def test_an_overview_heading_naming_table_four_groups_is_no_header_of_it():
+    """Table 四 is not printed: the figures after the overview's heading naming its groups are table 二's."""
+    rep = parse(yuyang_dump())
+    assert "review" not in rep.families
+    assert rep.values()["active"]["regulations.made"] == 0
+
+
 def test_a_title_whose_year_is_printed_in_chinese_numerals():
     for title, agency in (("二〇二一年临朐县人民政府政府信息公开工作年度报告", "临朐县人民政府"),
                           ("临朐县教育局二〇二一年度政府信息公开工作年度报告", "临朐县教育局")):

@@ -1,7 +1,8 @@
 """A report as the text dumps users feed the build: one cell per line, ``|`` rows, tab rows.
 
-``cells``: every cell on its own line, usually with blank lines between, long
-labels broken over two lines, stray ``?`` left by a GBK round trip. ``pipe``:
+``cells``: every cell on its own line, usually with blank lines between (a blank
+cell then sometimes one more empty line), long labels broken over two lines,
+stray ``?`` left by a GBK round trip. ``pipe``:
 one table row per line, ``a | b | c |``, empty cells kept, ``||||`` filler
 rows; spans either collapsed or printed as empty cells. ``pipe_lines``: each
 cell on its own line ending in `` |`` (a blank cell a lone ``|``), a line of ``|`` before each row; or
@@ -71,11 +72,20 @@ def _cell_lines(cell: GridCell, style: Style, rng: random.Random) -> list[str]:
     return _split_label(cell.text, style, rng)
 
 
-def cells_table(grid: Grid, style: Style, rng: random.Random, stray: bool) -> list[str]:
+EMPTY_CELL = "\ue001"
+"""Stands for a blank value cell written as one more empty line (:func:`cells_table`), until the lines are joined."""
+
+
+def cells_table(grid: Grid, style: Style, rng: random.Random, stray: bool, empty_blanks: bool = False) -> list[str]:
+    """A line per cell; with ``empty_blanks``, a blank value cell is :data:`EMPTY_CELL` (one more empty line
+    in a dump setting its lines one empty line apart)."""
     out = []
     for row in grid:
         for cell in row:
             if cell.role == "lost_label":  # a converter that loses these labels (TablePlan.lost_labels)
+                continue
+            if empty_blanks and cell.role == "value" and cell.text == style.blank:
+                out.append(EMPTY_CELL)
                 continue
             for line in _cell_lines(cell, style, rng):
                 out.append(line)
@@ -177,6 +187,9 @@ OPEN_ROWS_SHARE = 0.5
 """Share of those writing no lone ``|`` after a row ending in a figure."""
 BROKEN_BLANKS_SHARE = 0.3
 """Share of the ``pipe`` dumps writing a row of blank cells a line per cell (:func:`pipe_table`)."""
+EMPTY_BLANKS_SHARE = 0.3
+"""Share of the ``cells`` dumps setting their lines one empty line apart that write a blank cell as one more
+empty line (:func:`cells_table`)."""
 
 
 def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome: bool) -> str:
@@ -188,11 +201,12 @@ def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome:
     pipe_first = layout == "pipe_lines" and random.Random(f"pipe first {doc.title}").random() < PIPE_FIRST_SHARE
     open_rows = pipe_first and random.Random(f"open rows {doc.title}").random() < OPEN_ROWS_SHARE
     broken_blanks = layout == "pipe" and random.Random(f"broken blanks {doc.title}").random() < BROKEN_BLANKS_SHARE
+    empty_blanks = double and random.Random(f"empty blanks {doc.title}").random() < EMPTY_BLANKS_SHARE
     lines: list[str] = _chrome_head(doc, rng) if chrome else []
     for block in doc.blocks:
         if isinstance(block, Table):
             if layout == "cells":
-                lines += cells_table(block.grid, style, rng, stray)
+                lines += cells_table(block.grid, style, rng, stray, empty_blanks)
             elif layout == "pipe":
                 lines += pipe_table(block.grid, style, rng, expand, broken_blanks)
             elif layout == "pipe_lines" and pipe_first:
@@ -208,4 +222,4 @@ def render_text(doc: Doc, style: Style, rng: random.Random, layout: str, chrome:
     if chrome:
         lines += _chrome_tail(rng)
     sep = "\n\n" if double else "\n"
-    return sep.join(lines) + "\n"
+    return (sep.join(lines) + "\n").replace(sep + EMPTY_CELL, "\n")
