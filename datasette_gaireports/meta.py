@@ -177,12 +177,17 @@ def complete_name(name: str, text: str) -> tuple[str, str]:
 
 _NAME = r"([\u4e00-\u9fff()]{2,40}?)"
 _AUTHOR = (
-    re.compile("由" + _NAME + r"(?:负责)?(?:编制|根据|汇总|综合)"),
-    re.compile("现(?:将|公布|公开|发布)" + _NAME + r"(?:\d{4}|" + _CN_YEAR_DIGITS + ")年"),
-    re.compile("结合" + _NAME + r"\d{4}年"),
+    (re.compile("由" + _NAME + r"(?:负责)?(?:编制|根据|汇总|综合)"), "the text names the report's author"),
+    (re.compile("现(?:将|公布|公开|发布)" + _NAME + r"(?:\d{4}|" + _CN_YEAR_DIGITS + ")年"),
+     "the text names the report's author"),
+    (re.compile("结合" + _NAME + r"\d{4}年"), "the text names the report's author"),
+    (re.compile(r"(?:^|\n)\s*(?:\d{4}|" + _CN_YEAR_DIGITS + r")年度?(?:以来)?[,，]\s*(?:在[^。;；,，]{2,30}下[,，]\s*)?"
+                + _NAME + r"(?=以|认真|坚持|严格|全面|紧紧|紧密|深入|按照|围绕|持续|进一步|始终|积极|切实|不断|高度|在)"),
+     "a paragraph of the text opens with the body doing the year's work"),
 )
-"""Sentences naming the body that wrote the report: ``本报告由某局编制``, ``现公开某局2020年…报告``,
-``结合某局2022年政府信息公开工作实际``."""
+"""Sentences naming the body that wrote the report, and what each says: ``本报告由某局编制``, ``现公开某局2020年…
+报告``, ``结合某局2022年政府信息公开工作实际``, and a paragraph opening ``2020年,某局以…`` / ``…认真贯彻…`` (also
+after ``在…领导下,``)."""
 _INNER_OFFICE = re.compile(r"(?:党政|综合|政务公开|政府信息公开|信息公开)[\u4e00-\u9fff]{0,8}?办(?:公室)?")
 """A body's own office that compiles the report (某镇人民政府党政办公室, 某市人民政府信息公开工作领导小组办公室,
 某区人民政府信息公开办)."""
@@ -192,7 +197,7 @@ def author_in_text(text: str) -> tuple[str, str]:
     """The body a sentence names as the report's author, where the name starts with its place (or is a township's)
     and is no self-reference (我局, 本机关); else ``("", "")``. A body's own office that compiled the report
     gives the body."""
-    for pattern in _AUTHOR:
+    for pattern, says in _AUTHOR:
         for m in pattern.finditer(text[:3000]):
             name = m.group(1)
             body = next((name[:k] for k in range(2, len(name)) if _INNER_OFFICE.fullmatch(name, k)
@@ -201,7 +206,7 @@ def author_in_text(text: str) -> tuple[str, str]:
             if name.startswith(("我", "本", "全", "该", "各")) or not name.endswith(_BODY_WORDS):
                 continue
             if _PLACES.match(name) or any(place in name for place, _body in TOWNSHIP_BODIES):
-                return name, f"the text names the report's author: {m.group(0)}"
+                return name, f"{says}: {m.group(0).strip()}"
     return "", ""
 
 

@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, 
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.18"
+PARSER_VERSION = "1.19"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -41,7 +41,8 @@ its report words or after its year; 1.16: the figures of a row the template does
 ``stray_row``; 1.17: tables 二 and 三 printed with every cell blank read as the template's tables, not as no
 table; 1.18: in a dump setting its lines one empty line apart, each further empty line by a figure read as a blank
 cell, a title naming its body and no year read, and an overview's heading naming table 四's groups no header of
-it)."""
+it; 1.19: a report printing no title named by a paragraph opening with the body doing the year's work,
+``2020年,某局以…``)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

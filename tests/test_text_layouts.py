@@ -360,6 +360,20 @@ def test_a_title_printing_no_year_below_the_body_name():
         "某市工业和信息化局政府信息公开工作年度报告", "某市工业和信息化局", 2020)
 
 
+@pytest.mark.parametrize(("opening", "agency"), [
+    ("2020年,杨陵区统计局以习近平新时代中国特色社会主义思想为指导,加强统计监测服务。", "杨陵区统计局"),
+    ("2023年,在区委、区政府的坚强领导下,官洲街道办事处认真贯彻落实《条例》。", "官洲街道办事处"),
+    ("2023年,东湖街道办事处在政府信息公开系统上主动公开政府信息47条。", "东湖街道办事处"),
+])
+def test_a_report_printing_no_title_named_by_the_body_doing_the_year_s_work(opening, agency):
+    rep = parse(f"一、总体情况\n{opening}\n本机关共收到政府信息公开申请2件。\n")
+    assert (rep.meta.agency, rep.meta.agency_source) == (agency, "text")
+    assert rep.meta.agency_evidence.startswith("a paragraph of the text opens with the body doing the year's work")
+    for other in ("2020年,我局以习近平新时代中国特色社会主义思想为指导。", "2023年,在区委、区政府的坚强领导下,全区认真贯彻落实。",
+                  "2023年,区政府办公室转发的通知要求各单位认真贯彻。"):
+        assert parse(f"一、总体情况\n{other}\n本机关共收到政府信息公开申请2件。\n").meta.agency == "", other
+
+
 def test_a_title_naming_its_body_and_printing_no_year():
     """One line names the body and the report words; the year is the text's. A title printing its year just
     below such a line (a column's name above the report) is the title."""
