@@ -63,7 +63,8 @@ FORMATS: tuple[Format, ...] = (
 BY_CODE = {f.code: f for f in FORMATS}
 TABLE_FORMATS = ("2021", "2019")
 MIN_ROWS = 3
-"""Rows with figures needed before a report counts as carrying a family's table."""
+"""Rows with figures needed before a report counts as carrying a family's table (rows found, figures in them or
+not, for a table printed with every cell blank: :func:`choose_blank`)."""
 
 
 def choose(
