@@ -79,7 +79,8 @@ def find_title(lines: list[str], page_title: str = "") -> str:
     broken inside the words: ``某街道办事处2023年度政府`` above ``信息公开工作年度报告``) is joined back. A title
     printing no year is taken where it is the report words alone below a line naming a body (``某局`` above
     ``政府信息公开工作年度报告``) or where one line names the body and the report words (``某街道办事处政府信息公开
-    工作年度报告``); the year is then the statistics period's (:func:`find_year`).
+    工作年度报告``); the year is then the statistics period's (:func:`find_year`). Where no line is a title, the
+    page's own title is, else the name a sentence publishes the report by (:data:`_ANNOUNCED`).
     """
     seen: list[str] = []
     head = lines[:400]
@@ -101,7 +102,10 @@ def find_title(lines: list[str], page_title: str = "") -> str:
                 below = (t for t in (normalise(x).strip() for x in head[i + 1 : i + 1 + TITLE_REACH]) if _is_title(t))
                 return next(below, s)
         seen.append(s)
-    return normalise(page_title).strip() if page_title and _TITLE.search(normalise(page_title)) else ""
+    if page_title and _TITLE.search(normalise(page_title)):
+        return normalise(page_title).strip()
+    announced = (m[1] for line in head[:ANNOUNCE_LINES] for m in _ANNOUNCED.finditer(normalise(line)))
+    return next((t for t in announced if _is_title(t)), "")
 
 
 def _broken_title(above: str, s: str) -> bool:
@@ -112,6 +116,10 @@ def _broken_title(above: str, s: str) -> bool:
     return not (_TITLE.search(above) or _TITLE.search(s)) or bool(_BARE_TITLE.match(s) and _YEAR_END.search(above))
 
 
+ANNOUNCE_LINES = 30
+_ANNOUNCED = re.compile(r"现(?:将|公布|公开|发布)《?([^《》。;；,，:：]{6,70}?(?:年度报告|工作报告|年报))")
+"""A sentence publishing the report by its name (``现公布某乡2021年政府信息公开工作年度报告。``): where no line is its
+title (a page printing its title only in the site's template), that name is."""
 TITLE_REACH = 6
 """Lines below a title printing no year where a title printing one is looked for."""
 
