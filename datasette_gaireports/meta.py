@@ -105,7 +105,7 @@ def find_title(lines: list[str], page_title: str = "") -> str:
     if page_title and _TITLE.search(normalise(page_title)):
         return normalise(page_title).strip()
     announced = (m[1] for line in head[:ANNOUNCE_LINES] for m in _ANNOUNCED.finditer(normalise(line)))
-    return next((t for t in announced if _is_title(t)), "")
+    return next((t for t in announced if _is_title(t) and not t.startswith(_SELF)), "")  # 现将我局2022年…: no title
 
 
 def _broken_title(above: str, s: str) -> bool:
@@ -116,6 +116,8 @@ def _broken_title(above: str, s: str) -> bool:
     return not (_TITLE.search(above) or _TITLE.search(s)) or bool(_BARE_TITLE.match(s) and _YEAR_END.search(above))
 
 
+_SELF = ("我", "本", "全", "该", "各")
+"""How a report's words for itself start (我局, 本机关, 全区, 该局, 各单位): no body's name."""
 ANNOUNCE_LINES = 30
 _ANNOUNCED = re.compile(r"现(?:将|公布|公开|发布)《?([^《》。;；,，:：]{6,70}?(?:年度报告|工作报告|年报))")
 """A sentence publishing the report by its name (``现公布某乡2021年政府信息公开工作年度报告。``): where no line is its
@@ -211,7 +213,7 @@ def author_in_text(text: str) -> tuple[str, str]:
             body = next((name[:k] for k in range(2, len(name)) if _INNER_OFFICE.fullmatch(name, k)
                          and name[:k].endswith(_BODY_WORDS)), "")
             name = body or name
-            if name.startswith(("我", "本", "全", "该", "各")) or not name.endswith(_BODY_WORDS):
+            if name.startswith(_SELF) or not name.endswith(_BODY_WORDS):
                 continue
             if _PLACES.match(name) or any(place in name for place, _body in TOWNSHIP_BODIES):
                 return name, f"{says}: {m.group(0).strip()}"
