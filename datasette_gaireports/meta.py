@@ -119,9 +119,10 @@ def _broken_title(above: str, s: str) -> bool:
 _SELF = ("我", "本", "全", "该", "各")
 """How a report's words for itself start (我局, 本机关, 全区, 该局, 各单位): no body's name."""
 ANNOUNCE_LINES = 30
-_ANNOUNCED = re.compile(r"现(?:将|公布|公开|发布)《?([^《》。;；,，:：]{6,70}?(?:年度报告|工作报告|年报))")
-"""A sentence publishing the report by its name (``现公布某乡2021年政府信息公开工作年度报告。``): where no line is its
-title (a page printing its title only in the site's template), that name is."""
+_ANNOUNCED = re.compile(r"(?:现(?:将|公布|公开|发布)|编制)《?([^《》。;；,，:：]{6,70}?(?:年度报告|工作报告|年报))")
+"""A sentence publishing or compiling the report by its name (``现公布某乡2021年政府信息公开工作年度报告。``,
+``编制某局2023年度政府信息公开工作报告。``): where no line is its title (a page printing its title only in the site's
+template), that name is."""
 TITLE_REACH = 6
 """Lines below a title printing no year where a title printing one is looked for."""
 

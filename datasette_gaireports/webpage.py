@@ -50,6 +50,8 @@ _FIELD = re.compile(r"(" + "|".join(r"\s*".join(label) for label in _LABELS) + r
 value apart: spaces, a colon, or the ``|`` of a dumped table row."""
 _FIRST = frozenset(label[0] for label in _LABELS)
 """The characters a label starts with: a text starting otherwise is no field (a cheaper test than the pattern)."""
+_BULLETS = "•·●○◆◇■□▪▫►▶* \t"
+"""Marks a metadata block may set before each label (``• 索 引 号:…``), with the spaces after them."""
 _KEY_OF = {label: key for key, labels in FIELDS for label in labels}
 _RANK = {label: rank for _key, labels in FIELDS for rank, label in enumerate(labels)}
 _NOT_CONTENT = re.compile(r"[^\u4e00-\u9fff0-9０-９]+")
@@ -62,10 +64,12 @@ def _content_chars(text: str) -> int:
 
 
 def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
-    """Page metadata from short texts in reading order: ``标签：值`` in one text, or (``value_apart``,
-    as in a page's cells) a label and its value in the next text."""
+    """Page metadata from short texts in reading order: ``标签：值`` in one text (a bullet before it left out), or
+    (``value_apart``, as in a page's cells) a label and its value in the next text."""
     found: dict[str, tuple[int, int, str]] = {}
     for pos, frag in enumerate(frags):
+        if frag and frag[0] in _BULLETS:
+            frag = frag.lstrip(_BULLETS)
         if not frag or frag[0] not in _FIRST or not _FIELD.match(frag):
             continue
         matches = list(_FIELD.finditer(frag))

@@ -46,6 +46,9 @@ BODY = f"{TITLE}\n一、概述\n2017年，本机关共收到政府信息公开�
           "doc_no": "宁商〔2022〕3号", "title": "宁国市商务局2021年政府信息公开工作年度报告"}),
         # a date in Chinese numerals, as a signature prints it
         (["发布日期：二〇一八年二月二十八日", "成文日期", "二○一八年二月二十六日"], True, {"published": "2018-02-28"}),
+        # a list of fields, a bullet before each
+        (["• 索 引 号:XM02123-0101-2023-00001", "• 发布机构:湖里区卫生健康局", "· 发布日期:2023-01-11"], False,
+         {"index_no": "XM02123-0101-2023-00001", "publisher": "湖里区卫生健康局", "published": "2023-01-11"}),
         # a field printed with no value
         (["文号：无", "索引号：—", "发布机构：/"], False, {}),
         (["文　　号", "无", "发布日期", "2018-02-28"], True, {"published": "2018-02-28"}),

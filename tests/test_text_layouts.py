@@ -384,6 +384,8 @@ def test_a_report_printing_its_title_only_in_the_sentence_publishing_it():
         "parsed", "prose", "西秀区黄腊乡2021年政府信息公开工作年度报告", "西秀区黄腊乡人民政府")
     zone = parse("一、总体情况\n现公布某县某城市新区管委会2012年政府信息公开工作年度报告。本机关共收到政府信息公开申请2件。\n")
     assert (zone.meta.agency, zone.meta.agency_source) == ("某县某城市新区管委会", "title")
+    compiled = parse("根据《条例》及有关年报编制文件要求,编制城厢区卫生健康局2023年度政府信息公开工作报告。\n一、总体情况\n")
+    assert (compiled.meta.title, compiled.meta.agency) == ("城厢区卫生健康局2023年度政府信息公开工作报告", "城厢区卫生健康局")
     own = parse("一、总体情况\n现将我局2022年度政府信息公开工作报告如下:\n本机关共收到政府信息公开申请2件。\n")
     assert (own.meta.title, own.meta.agency) == ("", "")
     notice = parse("现将有关事项通知如下:\n一、做好年度报告编制工作。\n")
