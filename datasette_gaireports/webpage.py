@@ -79,7 +79,7 @@ def fields(frags: list[str], value_apart: bool = True) -> dict[str, str]:
                 continue
             end = matches[k + 1].start() if k + 1 < len(matches) else len(frag)
             apart = value_apart and k + 1 == len(matches) and pos + 1 < len(frags)
-            value = frag[m.end() : end] or (frags[pos + 1] if apart else "")
+            value = frag[m.end() : end] or (frags[pos + 1].lstrip(_BULLETS) if apart else "")
             if _FIELD.match(value):
                 continue
             key = _KEY_OF[label]

@@ -49,6 +49,7 @@ BODY = f"{TITLE}\n一、概述\n2017年，本机关共收到政府信息公开�
         # a list of fields, a bullet before each
         (["• 索 引 号:XM02123-0101-2023-00001", "• 发布机构:湖里区卫生健康局", "· 发布日期:2023-01-11"], False,
          {"index_no": "XM02123-0101-2023-00001", "publisher": "湖里区卫生健康局", "published": "2023-01-11"}),
+        (["• 发布机构", "• 发布日期", "2023-01-11"], True, {"published": "2023-01-11"}),  # no value: not the next label
         # a field printed with no value
         (["文号：无", "索引号：—", "发布机构：/"], False, {}),
         (["文　　号", "无", "发布日期", "2018-02-28"], True, {"published": "2018-02-28"}),
