@@ -134,6 +134,11 @@ def _named_without_year(s: str) -> bool:
             and _names_body(s[: words.start()]))
 
 
+_OTHER_DOCUMENT = re.compile(r"(?:通知|通报|意见|函|办法|方案|要点|公告|决定|批复)[)]?$")
+"""The end of the title of another kind of document naming the report (``…关于做好2021年度政府信息公开工作年度报告
+编制发布工作的通知``): a notice may attach the blank template, and is no report."""
+
+
 def _is_title(s: str) -> bool:
     return (
         6 <= len(s) <= 70
@@ -141,6 +146,7 @@ def _is_title(s: str) -> bool:
         and bool(_YEAR_IN_TITLE.search(cn_years(s)))
         and not _NOT_TITLE.match(s)
         and not re.search(r"[《:>]", s)
+        and not _OTHER_DOCUMENT.search(s)
     )
 
 

@@ -18,7 +18,7 @@ from .tables import Cell, cells_of, may_open_row, region, scan, section_starts, 
 from .text import label_key, normalise
 from .values import Number
 
-PARSER_VERSION = "1.23"
+PARSER_VERSION = "1.24"
 """Stored with each report; an update reads again every file another version read. Raised whenever a file
 would be read differently (1.1: statements of no request, counts in Chinese numerals in sentences, years in
 Chinese numerals in titles, RTF, OpenDocument text and saved pages (MHTML) read, other ZIP containers, images
@@ -45,7 +45,8 @@ it; 1.19: a report printing no title named by a paragraph opening with the body 
 ``2020年,某局以…``; 1.20: where no line is a title, the name a sentence publishes the report by, ``现公布某乡2021年
 政府信息公开工作年度报告``, is; 1.21: not where it names the report by the body's word for itself, ``现将我局2022年…``; 1.22: a sentence compiling the report by its name (编制某局2023年度…报告) as one publishing it,
 and a page's metadata fields read with a bullet before them, ``• 索 引 号:…``; 1.23: a label printed with no value
-before a bulleted label takes no bullet as its value)."""
+before a bulleted label takes no bullet as its value; 1.24: the title of a notice naming the report, …的通知, is no
+report's title)."""
 _REPORT_WORDS = ("政府信息公开", "政务公开")
 
 

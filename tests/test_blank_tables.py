@@ -50,6 +50,12 @@ def test_blank_template_without_a_report_title_is_no_report():
     rep = parse(text)
     assert (rep.status, rep.format) == ("unparsed", None)
     assert "not an open-government-information annual report" in rep.reason
+    # a province's notice on compiling the reports, the template attached: its title names the report, and is a notice's
+    notice = parse("\n".join([
+        "某省人民政府办公厅关于做好2021年度政府信息公开工作年度报告编制发布工作的通知", "各市人民政府,省政府各部门:",
+        "现将有关事项通知如下:", "附件:年度报告格式", "一、总体情况", *TABLE_2_2019, *TABLE_3_2019,
+    ]))
+    assert (notice.status, notice.format, notice.meta.title) == ("unparsed", None, "")
 
 
 def test_html_table_three_printed_blank_beside_a_filled_table_two():
