@@ -78,7 +78,7 @@ def choose(
     figures; ``votes`` maps a format code to the format-specific labels seen.
     Returns ``None`` where no table was found (the caller decides prose or unparsed).
     """
-    template_rows = table_rows.get("requests", 0) + table_rows.get("active", 0)
+    template_rows = _template_rows(table_rows)
     if template_rows >= MIN_ROWS and template_rows >= table_rows.get("legacy", 0):
         return _template_format(votes, year)
     if table_rows.get("legacy", 0) >= MIN_ROWS:
@@ -91,10 +91,14 @@ def choose_blank(rows_found: dict[str, int], votes: dict[str, int], year: int | 
     report may leave the whole template blank): at least :data:`MIN_ROWS` rows of tables 二 and 三 found, and
     the header words of a format seen (the year alone is no evidence of a table). ``rows_found``: family name →
     rows found, figures in them or not."""
-    template_rows = rows_found.get("requests", 0) + rows_found.get("active", 0)
-    if template_rows < MIN_ROWS or not (votes.get("2021") or votes.get("2019")):
+    if _template_rows(rows_found) < MIN_ROWS or not (votes.get("2021") or votes.get("2019")):
         return None
     return _template_format(votes, year)
+
+
+def _template_rows(rows: dict[str, int]) -> int:
+    """Rows of tables 二 and 三 (the families of the 2019 and 2021 templates) among ``rows``, by family name."""
+    return rows.get("requests", 0) + rows.get("active", 0)
 
 
 def _template_format(votes: dict[str, int], year: int | None) -> str:

@@ -102,8 +102,9 @@ def find_title(lines: list[str], page_title: str = "") -> str:
                 below = (t for t in (normalise(x).strip() for x in head[i + 1 : i + 1 + TITLE_REACH]) if _is_title(t))
                 return next(below, s)
         seen.append(s)
-    if page_title and _TITLE.search(normalise(page_title)):
-        return normalise(page_title).strip()
+    page = normalise(page_title).strip()
+    if page and _TITLE.search(page):
+        return page
     announced = (m[1] for line in head[:ANNOUNCE_LINES] for m in _ANNOUNCED.finditer(normalise(line)))
     return next((t for t in announced if _is_title(t) and not t.startswith(_SELF)), "")  # 现将我局2022年…: no title
 
@@ -119,7 +120,9 @@ def _broken_title(above: str, s: str) -> bool:
 _SELF = ("我", "本", "全", "该", "各")
 """How a report's words for itself start (我局, 本机关, 全区, 该局, 各单位): no body's name."""
 ANNOUNCE_LINES = 30
-_ANNOUNCED = re.compile(r"(?:现(?:将|公布|公开|发布)|编制)《?([^《》。;；,，:：]{6,70}?(?:年度报告|工作报告|年报))")
+_PUBLISHES = r"现(?:将|公布|公开|发布)"
+"""How a sentence publishing the report begins (``现公布``…): it names the report, and so its body."""
+_ANNOUNCED = re.compile("(?:" + _PUBLISHES + r"|编制)《?([^《》。;；,，:：]{6,70}?(?:年度报告|工作报告|年报))")
 """A sentence publishing or compiling the report by its name (``现公布某乡2021年政府信息公开工作年度报告。``,
 ``编制某局2023年度政府信息公开工作报告。``): where no line is its title (a page printing its title only in the site's
 template), that name is."""
@@ -195,7 +198,7 @@ def complete_name(name: str, text: str) -> tuple[str, str]:
 _NAME = r"([\u4e00-\u9fff()]{2,40}?)"
 _AUTHOR = (
     (re.compile("由" + _NAME + r"(?:负责)?(?:编制|根据|汇总|综合)"), "the text names the report's author"),
-    (re.compile("现(?:将|公布|公开|发布)" + _NAME + r"(?:\d{4}|" + _CN_YEAR_DIGITS + ")年"),
+    (re.compile(_PUBLISHES + _NAME + r"(?:\d{4}|" + _CN_YEAR_DIGITS + ")年"),
      "the text names the report's author"),
     (re.compile("结合" + _NAME + r"\d{4}年"), "the text names the report's author"),
     (re.compile(r"(?:^|\n)\s*(?:\d{4}|" + _CN_YEAR_DIGITS + r")年度?(?:以来)?[,，]\s*(?:在[^。;；,，]{2,30}下[,，]\s*)?"

@@ -597,11 +597,10 @@ def _names_group(text: str, keys: tuple[str, ...]) -> bool:
     if len(text) > 40 or _SENTENCE_MARK.search(text):
         return False
     key = label_key(text)
-    if not any(k in key for k in keys):
-        return False
+    rest = key
     for k in keys:
-        key = key.replace(k, "")
-    return len(key) <= HEADER_REST
+        rest = rest.replace(k, "")
+    return rest != key and len(rest) <= HEADER_REST  # some name taken out, little left
 
 
 def _first_run(family: Family, tokens: list[Token], begin: int, end: int) -> list[Token]:
